@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "algoreg",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "algoreg", targets: ["algoreg"]),
+        .library(name: "AlgoregKit", targets: ["AlgoregKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // Debian's libcmark-gfm-dev / libcmark-gfm-extensions-dev.
+        .systemLibrary(
+            name: "CCmarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        // Debian's libyaml-dev: we drive its event parser directly to keep line/column
+        // of every key and value and to see duplicate keys that loaders drop.
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(
+            name: "AlgoregKit",
+            dependencies: [
+                "CCmarkGFM", "CYAML",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .executableTarget(
+            name: "algoreg",
+            dependencies: [
+                "AlgoregKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "AlgoregKitTests",
+            dependencies: ["AlgoregKit"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

@@ -1,0 +1,154 @@
+/// A position in a source file, 1-based, columns counted in Unicode scalars.
+public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    public static let start = SourceLocation(line: 1, column: 1)
+
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+        (a.line, a.column) < (b.line, b.column)
+    }
+
+    public var description: String { "\(line):\(column)" }
+
+    /// Moves a location found inside front matter to its place in the whole file.
+    public func shifted(byLines lines: Int) -> SourceLocation {
+        SourceLocation(line: line + lines, column: column)
+    }
+}
+
+/// A JSON-compatible value parsed from YAML (or built in code), remembering where it came from.
+/// Both the schema checker and the register model read this one type.
+public struct Value: Sendable {
+    public enum Kind: Sendable {
+        case null
+        case bool(Bool)
+        case integer(Int)
+        case number(Double)
+        case string(String)
+        case array([Value])
+        case object(Object)
+    }
+
+    public var kind: Kind
+    /// Where the value starts in its file (line 1, column 1 for values made in code).
+    public var location: SourceLocation
+
+    public init(_ kind: Kind, at location: SourceLocation = .start) {
+        self.kind = kind
+        self.location = location
+    }
+}
+
+/// An object member keeps the location of its key, which is where "unknown field" points.
+public struct Member: Sendable {
+    public var key: String
+    public var keyLocation: SourceLocation
+    public var value: Value
+
+    public init(key: String, keyLocation: SourceLocation = .start, value: Value) {
+        self.key = key
+        self.keyLocation = keyLocation
+        self.value = value
+    }
+}
+
+/// Members in source order with a key index: order matters for output, lookup for validation.
+public struct Object: Sendable {
+    public private(set) var members: [Member]
+    private var index: [String: Int]
+
+    public init(_ members: [Member] = []) {
+        self.members = []
+        self.index = [:]
+        for member in members { self[member.key] = member }
+    }
+
+    public var count: Int { members.count }
+    public var keys: [String] { members.map(\.key) }
+    public var isEmpty: Bool { members.isEmpty }
+
+    public func member(_ key: String) -> Member? {
+        index[key].map { members[$0] }
+    }
+
+    public subscript(key: String) -> Value? {
+        index[key].map { members[$0].value }
+    }
+
+    /// Replaces the member with the same key in place, or appends it.
+    public subscript(key: String) -> Member? {
+        get { member(key) }
+        set {
+            if let position = index[key] {
+                if let newValue { members[position] = newValue } else { remove(key) }
+            } else if let newValue {
+                index[key] = members.count
+                members.append(newValue)
+            }
+        }
+    }
+
+    public mutating func remove(_ key: String) {
+        guard let position = index[key] else { return }
+        members.remove(at: position)
+        index = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1.key, $0) })
+    }
+}
+
+extension Value {
+    public static let null = Value(.null)
+
+    public var isNull: Bool { if case .null = kind { return true } else { return false } }
+    public var string: String? { if case .string(let s) = kind { return s } else { return nil } }
+    public var bool: Bool? { if case .bool(let b) = kind { return b } else { return nil } }
+    public var array: [Value]? { if case .array(let a) = kind { return a } else { return nil } }
+    public var object: Object? { if case .object(let o) = kind { return o } else { return nil } }
+
+    /// The numeric value of an integer or number, for comparisons where 1 == 1.0.
+    public var double: Double? {
+        switch kind {
+        case .integer(let i): return Double(i)
+        case .number(let d): return d
+        default: return nil
+        }
+    }
+
+    public subscript(key: String) -> Value? { object?[key] }
+
+    /// JSON type name as JSON Schema uses it ("integer" for whole numbers, even 1.0).
+    public var jsonTypeName: String {
+        switch kind {
+        case .null: return "null"
+        case .bool: return "boolean"
+        case .integer: return "integer"
+        case .number(let d): return d.rounded() == d && d.isFinite ? "integer" : "number"
+        case .string: return "string"
+        case .array: return "array"
+        case .object: return "object"
+        }
+    }
+}
+
+extension Value: Equatable {
+    /// JSON equality: locations are ignored, 1 equals 1.0, object member order does not matter.
+    public static func == (a: Value, b: Value) -> Bool {
+        switch (a.kind, b.kind) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.array(let x), .array(let y)): return x == y
+        case (.object(let x), .object(let y)):
+            guard x.count == y.count else { return false }
+            return x.members.allSatisfy { member in y[member.key].map { $0 == member.value } ?? false }
+        default:
+            if let x = a.double, let y = b.double { return x == y }
+            return false
+        }
+    }
+}
