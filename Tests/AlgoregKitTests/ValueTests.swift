@@ -1,0 +1,19 @@
+import Testing
+@testable import AlgoregKit
+
+@Suite struct ValueTests {
+    @Test func equalityIgnoresLocationAndNumberRepresentation() {
+        #expect(Value(.integer(1), at: SourceLocation(line: 3, column: 4)) == Value(.number(1.0)))
+        #expect(Value(.string("a")) != Value(.string("b")))
+    }
+
+    @Test func objectKeepsOrderAndReplacesInPlace() {
+        var object = Object([Member(key: "b", value: Value(.integer(1))), Member(key: "a", value: Value(.integer(2)))])
+        object["b"] = Member(key: "b", value: Value(.integer(3)))
+        #expect(object.keys == ["b", "a"])
+        #expect(object["b"] as Value? == Value(.integer(3)))
+        object.remove("b")
+        #expect(object.keys == ["a"])
+        #expect(object["a"] as Value? == Value(.integer(2)))
+    }
+}
