@@ -66,7 +66,7 @@ public struct Object: Sendable {
     public init(_ members: [Member] = []) {
         self.members = []
         self.index = [:]
-        for member in members { self[member.key] = member }
+        for member in members { set(member) }
     }
 
     public var count: Int { members.count }
@@ -82,15 +82,12 @@ public struct Object: Sendable {
     }
 
     /// Replaces the member with the same key in place, or appends it.
-    public subscript(key: String) -> Member? {
-        get { member(key) }
-        set {
-            if let position = index[key] {
-                if let newValue { members[position] = newValue } else { remove(key) }
-            } else if let newValue {
-                index[key] = members.count
-                members.append(newValue)
-            }
+    public mutating func set(_ member: Member) {
+        if let position = index[member.key] {
+            members[position] = member
+        } else {
+            index[member.key] = members.count
+            members.append(member)
         }
     }
 

@@ -1,0 +1,137 @@
+import Foundation
+
+/// The formats diagnostics can be written in: one for people, three for machines.
+public enum DiagnosticFormat: String, CaseIterable, Sendable {
+    /// Compiler-style: location, message, the source line with a caret, and the fix.
+    case text
+    /// Machine-readable, documented in README ("Diagnostics as JSON").
+    case json
+    /// GitHub Actions workflow commands, shown as annotations on the changed lines.
+    case github
+    /// A GitLab Code Quality report (JSON array).
+    case gitlab
+}
+
+public enum DiagnosticPrinter {
+    /// Renders diagnostics in reading order. `sources` gives the text of files for the caret
+    /// lines; files not given are read from disk when needed.
+    public static func render(_ diagnostics: [Diagnostic], format: DiagnosticFormat, checkedFiles: Int,
+                              sourceText: (String) -> String? = { try? String(contentsOfFile: $0, encoding: .utf8) }) -> String {
+        let sorted = Diagnostic.sortedForReading(diagnostics)
+        switch format {
+        case .text: return text(sorted, checkedFiles: checkedFiles, sourceText: sourceText)
+        case .json: return json(sorted, checkedFiles: checkedFiles)
+        case .github: return github(sorted)
+        case .gitlab: return gitlab(sorted)
+        }
+    }
+
+    public static func summary(_ diagnostics: [Diagnostic], checkedFiles: Int) -> String {
+        let errors = diagnostics.errorCount, warnings = diagnostics.warningCount
+        let files = "\(checkedFiles) file\(checkedFiles == 1 ? "" : "s") checked"
+        if errors == 0 && warnings == 0 { return "No problems found (\(files))." }
+        func count(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        return "\(count(errors, "error")) and \(count(warnings, "warning")) (\(files))."
+    }
+
+    static func text(_ diagnostics: [Diagnostic], checkedFiles: Int, sourceText: (String) -> String?) -> String {
+        var output = ""
+        var cache: [String: [Substring]] = [:]
+        for diagnostic in diagnostics {
+            let position = diagnostic.location.map { ":\($0.line):\($0.column)" } ?? ""
+            output += "\(diagnostic.file)\(position): \(diagnostic.severity.rawValue)[\(diagnostic.code.rawValue)]: \(diagnostic.message)\n"
+            if let location = diagnostic.location {
+                if cache[diagnostic.file] == nil {
+                    cache[diagnostic.file] = sourceText(diagnostic.file).map { $0.split(separator: "\n", omittingEmptySubsequences: false) } ?? []
+                }
+                let lines = cache[diagnostic.file] ?? []
+                if location.line >= 1, location.line <= lines.count {
+                    let number = String(location.line)
+                    let gutter = String(repeating: " ", count: number.count)
+                    let line = lines[location.line - 1].replacingOccurrences(of: "\r", with: "")
+                    // Keep tabs so the caret lines up under them.
+                    let padding = line.unicodeScalars.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
+                    output += " \(number) | \(line)\n \(gutter) | \(padding)^\n"
+                }
+            }
+            if let fix = diagnostic.fix { output += "  fix: \(fix)\n" }
+            output += "\n"
+        }
+        output += summary(diagnostics, checkedFiles: checkedFiles) + "\n"
+        return output
+    }
+
+    static func json(_ diagnostics: [Diagnostic], checkedFiles: Int) -> String {
+        let items = diagnostics.map { diagnostic -> Value in
+            var members = [
+                Member(key: "file", value: Value(.string(diagnostic.file))),
+                Member(key: "line", value: diagnostic.location.map { Value(.integer($0.line)) } ?? .null),
+                Member(key: "column", value: diagnostic.location.map { Value(.integer($0.column)) } ?? .null),
+                Member(key: "severity", value: Value(.string(diagnostic.severity.rawValue))),
+                Member(key: "code", value: Value(.string(diagnostic.code.rawValue))),
+                Member(key: "message", value: Value(.string(diagnostic.message))),
+            ]
+            members.append(Member(key: "fix", value: diagnostic.fix.map { Value(.string($0)) } ?? .null))
+            return Value(.object(Object(members)))
+        }
+        let document = Value(.object(Object([
+            Member(key: "version", value: Value(.integer(1))),
+            Member(key: "files_checked", value: Value(.integer(checkedFiles))),
+            Member(key: "errors", value: Value(.integer(diagnostics.errorCount))),
+            Member(key: "warnings", value: Value(.integer(diagnostics.warningCount))),
+            Member(key: "diagnostics", value: Value(.array(items))),
+        ])))
+        return document.jsonText(pretty: true) + "\n"
+    }
+
+    /// https://docs.github.com/actions/reference/workflow-commands-for-github-actions
+    static func github(_ diagnostics: [Diagnostic]) -> String {
+        func escapeData(_ s: String) -> String {
+            s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+        }
+        func escapeProperty(_ s: String) -> String {
+            escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+        }
+        return diagnostics.map { diagnostic in
+            var properties = ["file=\(escapeProperty(diagnostic.file))"]
+            if let location = diagnostic.location {
+                properties += ["line=\(location.line)", "col=\(location.column)"]
+            }
+            properties.append("title=\(escapeProperty(diagnostic.code.rawValue))")
+            let body = diagnostic.message + (diagnostic.fix.map { "\nFix: \($0)" } ?? "")
+            return "::\(diagnostic.severity == .error ? "error" : "warning") \(properties.joined(separator: ","))::\(escapeData(body))\n"
+        }.joined()
+    }
+
+    /// https://docs.gitlab.com/ee/ci/testing/code_quality.html#implement-a-custom-tool
+    static func gitlab(_ diagnostics: [Diagnostic]) -> String {
+        let items = diagnostics.map { diagnostic -> Value in
+            let line = diagnostic.location?.line ?? 1
+            let description = diagnostic.message + (diagnostic.fix.map { " Fix: \($0)" } ?? "")
+            let identity = "\(diagnostic.file):\(line):\(diagnostic.location?.column ?? 0):\(diagnostic.code.rawValue):\(diagnostic.message)"
+            return Value(.object(Object([
+                Member(key: "description", value: Value(.string(description))),
+                Member(key: "check_name", value: Value(.string(diagnostic.code.rawValue))),
+                Member(key: "fingerprint", value: Value(.string(StableHash.hex(identity)))),
+                Member(key: "severity", value: Value(.string(diagnostic.severity == .error ? "major" : "minor"))),
+                Member(key: "location", value: Value(.object(Object([
+                    Member(key: "path", value: Value(.string(diagnostic.file))),
+                    Member(key: "lines", value: Value(.object(Object([Member(key: "begin", value: Value(.integer(line)))])))),
+                ])))),
+            ])))
+        }
+        return Value(.array(items)).jsonText(pretty: true) + "\n"
+    }
+}
+
+/// FNV-1a, 128 bits as two 64-bit halves: a stable fingerprint, not a security measure.
+enum StableHash {
+    static func hex(_ text: String) -> String {
+        var a: UInt64 = 0xcbf29ce484222325, b: UInt64 = 0x84222325cbf29ce4
+        for byte in text.utf8 {
+            a = (a ^ UInt64(byte)) &* 0x100000001b3
+            b = (b ^ UInt64(byte)) &* 0x100000001b3 &+ 0x9e3779b97f4a7c15
+        }
+        return String(format: "%016llx%016llx", a, b)
+    }
+}

@@ -1,0 +1,26 @@
+import Dispatch
+
+extension Array where Element: Sendable {
+    /// Maps on all cores. The work here is per file and independent, so the order of results
+    /// matches the input and the output stays deterministic.
+    func parallelMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
+        if count < 8 { return map(transform) }
+        let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let box = UncheckedBox(results)
+        self.withUnsafeBufferPointer { input in
+            let inputBox = UncheckedBox(input)
+            DispatchQueue.concurrentPerform(iterations: count) { index in
+                box.value[index] = transform(inputBox.value[index])
+            }
+        }
+        return results.map { $0! }
+    }
+}
+
+/// Lets each concurrent iteration write its own slot of a shared buffer.
+private struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,228 @@
+import Foundation
+
+/// A Markdown file with YAML front matter, parsed.
+public struct Document: Sendable {
+    public var file: SourceFile
+    /// The front matter as an object (an empty object when the front matter is empty).
+    public var fields: Object
+    /// Where the front matter's fields start, for problems about the whole block.
+    public var fieldsLocation: SourceLocation
+    public var body: String
+    public var bodyLine: Int
+}
+
+/// A file in `systems/`: an entry (`<id>.md`) or its translation (`<id>.<lang>.md`).
+public struct EntryFile: Sendable {
+    public var id: String
+    /// nil for the entry itself, the language code for a translation.
+    public var language: String?
+    public var document: Document
+}
+
+/// Everything read from `Registry/`, before any checks against the schema.
+public struct LoadedRegister: Sendable {
+    public var root: URL
+    public var displayRoot: String
+    public var settings: Document?
+    public var schema: Document?
+    public var entries: [EntryFile] = []
+    public var translations: [EntryFile] = []
+    /// `about.md` and its translations (`about.<lang>.md`), keyed by language (nil = default).
+    public var pages: [EntryFile] = []
+    public var diagnostics: [Diagnostic] = []
+}
+
+/// The layout of a register folder.
+public enum RegisterLayout {
+    public static let settingsFile = "register.yaml"
+    public static let schemaFile = "schema.yaml"
+    public static let systemsFolder = "systems"
+    public static let aboutPage = "about"
+    public static let defaultMaxFileBytes = 1 << 20
+    static let idPattern = #"^[a-z0-9][a-z0-9-]*$"#
+    static let languagePattern = #"^[a-z]{2,3}(-[A-Za-z0-9]+)?$"#
+}
+
+public enum RegisterLoader {
+    /// Reads the register at `path`. Never throws: every problem becomes a diagnostic.
+    public static func load(_ path: String) -> LoadedRegister {
+        let root = URL(fileURLWithPath: path).standardizedFileURL
+        let displayRoot = path.hasSuffix("/") ? String(path.dropLast()) : path
+        var register = LoadedRegister(root: root, displayRoot: displayRoot)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isFolder), isFolder.boolValue else {
+            register.diagnostics.append(Diagnostic(file: displayRoot, location: nil, code: .fileUnreadable,
+                message: "The register folder `\(displayRoot)` does not exist.",
+                fix: "Run Algoreg from the folder that contains `Registry/`, or pass the register's folder with `--registry`."))
+            return register
+        }
+        func display(_ relative: String) -> String { "\(displayRoot)/\(relative)" }
+
+        // Settings first: they set the file size limit for everything else.
+        var maxBytes = RegisterLayout.defaultMaxFileBytes
+        let settingsURL = root.appendingPathComponent(RegisterLayout.settingsFile)
+        if FileManager.default.fileExists(atPath: settingsURL.path) {
+            let (document, problems) = parseDocument(at: settingsURL, displayPath: display(RegisterLayout.settingsFile), maxBytes: maxBytes, yamlOnly: true)
+            register.settings = document
+            register.diagnostics += problems
+            if let limit = document?.fields["max_file_size"] as Value? {
+                if let bytes = limit.string.flatMap(ByteSize.parse) ?? limit.double.map(Int.init), bytes > 0 { maxBytes = bytes }
+            }
+        } else {
+            register.diagnostics.append(Diagnostic(file: display(RegisterLayout.settingsFile), location: nil, code: .fileUnreadable,
+                message: "The register has no settings file `\(RegisterLayout.settingsFile)`.",
+                fix: "Create it with the organisation's name, base URL, languages and departments (see README, \"The register format\")."))
+        }
+        let schemaURL = root.appendingPathComponent(RegisterLayout.schemaFile)
+        if FileManager.default.fileExists(atPath: schemaURL.path) {
+            let (document, problems) = parseDocument(at: schemaURL, displayPath: display(RegisterLayout.schemaFile), maxBytes: max(maxBytes, 4 << 20), yamlOnly: true)
+            register.schema = document
+            register.diagnostics += problems
+        } else {
+            register.diagnostics.append(Diagnostic(file: display(RegisterLayout.schemaFile), location: nil, code: .fileUnreadable,
+                message: "The register has no entry schema `\(RegisterLayout.schemaFile)`.",
+                fix: "Copy the default schema from a new register (`algoreg init`) into `\(displayRoot)/`."))
+        }
+
+        // About page(s) at the top level.
+        let topLevel = (try? FileManager.default.contentsOfDirectory(atPath: root.path).sorted()) ?? []
+        for name in topLevel where name.hasPrefix(RegisterLayout.aboutPage + ".") && name.hasSuffix(".md") {
+            let url = root.appendingPathComponent(name)
+            let (document, problems) = parseDocument(at: url, displayPath: display(name), maxBytes: maxBytes, yamlOnly: false)
+            register.diagnostics += problems
+            let parts = name.dropLast(3).split(separator: ".")
+            if let document {
+                register.pages.append(EntryFile(id: RegisterLayout.aboutPage, language: parts.count == 2 ? String(parts[1]) : nil, document: document))
+            }
+        }
+
+        // Systems: every Markdown file under systems/, in a stable order, parsed in parallel.
+        let systemsURL = root.appendingPathComponent(RegisterLayout.systemsFolder)
+        let (files, discoveryProblems) = discoverEntryFiles(in: systemsURL, registryRoot: root, displayPrefix: display(RegisterLayout.systemsFolder))
+        register.diagnostics += discoveryProblems
+        let fileLimit = maxBytes
+        let parsed = files.parallelMap { file -> (EntryFile?, [Diagnostic]) in
+            let (document, problems) = parseDocument(at: file.url, displayPath: file.displayPath, maxBytes: fileLimit, yamlOnly: false)
+            return (document.map { EntryFile(id: file.id, language: file.language, document: $0) }, problems)
+        }
+        for (entry, problems) in parsed {
+            register.diagnostics += problems
+            guard let entry else { continue }
+            if entry.language == nil { register.entries.append(entry) } else { register.translations.append(entry) }
+        }
+        return register
+    }
+
+    struct DiscoveredFile: Sendable {
+        var url: URL
+        var displayPath: String
+        var id: String
+        var language: String?
+    }
+
+    static func discoverEntryFiles(in folder: URL, registryRoot: URL, displayPrefix: String) -> ([DiscoveredFile], [Diagnostic]) {
+        var files: [DiscoveredFile] = []
+        var problems: [Diagnostic] = []
+        let realRoot = registryRoot.resolvingSymlinksInPath().path
+        guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isSymbolicLinkKey, .isRegularFileKey, .isDirectoryKey], options: [.skipsHiddenFiles]) else {
+            return ([], [])
+        }
+        var urls: [URL] = []
+        for case let url as URL in enumerator { urls.append(url) }
+        let folderPath = folder.standardizedFileURL.path
+        for url in urls.sorted(by: { $0.path < $1.path }) {
+            let relative = String(url.standardizedFileURL.path.dropFirst(folderPath.count + 1))
+            let displayPath = "\(displayPrefix)/\(relative)"
+            let values = try? url.resourceValues(forKeys: [.isSymbolicLinkKey, .isDirectoryKey])
+            if values?.isSymbolicLink == true {
+                let target = url.resolvingSymlinksInPath().path
+                if !(target == realRoot || target.hasPrefix(realRoot + "/")) {
+                    problems.append(Diagnostic(file: displayPath, location: nil, code: .symlinkOutside,
+                        message: "This is a link to `\(target)`, outside the register folder; it is not read.",
+                        fix: "Copy the file into the register instead of linking to it."))
+                    continue
+                }
+            }
+            if values?.isDirectory == true { continue }
+            let name = url.lastPathComponent
+            guard name.hasSuffix(".md") else {
+                problems.append(Diagnostic(file: displayPath, location: nil, severity: .warning, code: .strayFile,
+                    message: "This file is not a Markdown entry (`.md`) and is ignored.",
+                    fix: "Move it out of `\(displayPrefix)/`, or rename it to `<id>.md` if it is an entry."))
+                continue
+            }
+            let stem = String(name.dropLast(3))
+            let parts = stem.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            let id = parts[0]
+            let language = parts.count == 2 ? parts[1] : nil
+            guard parts.count <= 2, id.wholeMatch(of: try! Regex(RegisterLayout.idPattern)) != nil,
+                  language.map({ $0.wholeMatch(of: try! Regex(RegisterLayout.languagePattern)) != nil }) ?? true else {
+                let suggestion = slug(parts[0])
+                problems.append(Diagnostic(file: displayPath, location: nil, code: .badFileName,
+                    message: "The file name `\(name)` is not a valid entry id: ids use lowercase letters, digits and hyphens, and a translation adds a language code (`\(suggestion).nl.md`).",
+                    fix: "Rename the file to `\(suggestion.isEmpty ? "my-system" : suggestion).md`."))
+                continue
+            }
+            files.append(DiscoveredFile(url: url, displayPath: displayPath, id: id, language: language))
+        }
+        return (files, problems)
+    }
+
+    /// Lowercase, ASCII letters and digits, words joined by hyphens.
+    public static func slug(_ text: String) -> String {
+        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+        var result = ""
+        var pendingHyphen = false
+        for scalar in folded.unicodeScalars {
+            if (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") {
+                if pendingHyphen && !result.isEmpty { result.append("-") }
+                result.unicodeScalars.append(scalar)
+                pendingHyphen = false
+            } else {
+                pendingHyphen = true
+            }
+        }
+        return result
+    }
+
+    /// Reads one file and parses its YAML (the whole file for settings and schema, the front
+    /// matter for Markdown files).
+    static func parseDocument(at url: URL, displayPath: String, maxBytes: Int, yamlOnly: Bool) -> (Document?, [Diagnostic]) {
+        let (source, readProblem) = SourceFile.read(url, displayPath: displayPath, maxBytes: maxBytes)
+        guard let source else { return (nil, readProblem.map { [$0] } ?? []) }
+        let frontMatter: FrontMatter
+        if yamlOnly {
+            frontMatter = FrontMatter(yaml: source.text, yamlLineOffset: 0, body: "", bodyLine: 0)
+        } else {
+            switch FrontMatter.split(source.text) {
+            case .success(let split): frontMatter = split
+            case .failure(.missingOpening):
+                return (nil, [Diagnostic(file: displayPath, location: .start, code: .noFrontMatter,
+                    message: "The file does not start with front matter (the fields between two `---` lines).",
+                    fix: "Make the first line exactly `---`, then the fields (`name: ...`), then a line `---`, then the description.")])
+            case .failure(.unterminated):
+                return (nil, [Diagnostic(file: displayPath, location: .start, code: .unterminatedFrontMatter,
+                    message: "The front matter opened on line 1 is never closed.",
+                    fix: "Add a line with exactly `---` after the last field, before the description.")])
+            }
+        }
+        let (value, problems) = YAMLLoader.load(frontMatter.yaml, lineOffset: frontMatter.yamlLineOffset)
+        var diagnostics = problems.map {
+            Diagnostic(file: displayPath, location: $0.location, code: $0.code, message: $0.message, fix: $0.fix)
+        }
+        guard let value else { return (nil, diagnostics) }
+        let fieldsLocation = SourceLocation(line: 1 + frontMatter.yamlLineOffset, column: 1)
+        var fields = Object()
+        switch value.kind {
+        case .object(let object): fields = object
+        case .null: break
+        default:
+            diagnostics.append(Diagnostic(file: displayPath, location: value.location, code: .wrongType,
+                message: "The front matter must be a list of `field: value` lines, but it is a single \(value.jsonTypeName).",
+                fix: "Write each field on its own line as `field: value`."))
+            return (nil, diagnostics)
+        }
+        let document = Document(file: source, fields: fields, fieldsLocation: fieldsLocation, body: frontMatter.body, bodyLine: frontMatter.bodyLine)
+        return (document, diagnostics)
+    }
+}

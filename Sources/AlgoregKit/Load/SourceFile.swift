@@ -1,0 +1,110 @@
+import Foundation
+
+/// One file of the register, read and checked for what would stop anyone from parsing it:
+/// size, binary content, UTF-8, byte-order mark and CRLF line endings (both accepted).
+public struct SourceFile: Sendable {
+    /// Path shown to people, e.g. `Registry/systems/chatbot.md`.
+    public var displayPath: String
+    /// Absolute path on disk.
+    public var url: URL
+    /// Text with the byte-order mark removed and line endings normalised to `\n`;
+    /// line numbers are unchanged by both.
+    public var text: String
+
+    /// Reads and checks a file. Returns nil with a diagnostic when the text cannot be used.
+    public static func read(_ url: URL, displayPath: String, maxBytes: Int) -> (SourceFile?, Diagnostic?) {
+        func problem(_ code: DiagnosticCode, _ message: String, _ fix: String?, at location: SourceLocation? = nil) -> (SourceFile?, Diagnostic?) {
+            (nil, Diagnostic(file: displayPath, location: location, code: code, message: message, fix: fix))
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
+        if size > maxBytes {
+            return problem(.fileTooLarge,
+                "The file is \(ByteSize.describe(size)), more than the limit of \(ByteSize.describe(maxBytes)).",
+                "An entry should be a few kilobytes of text. Move large material to a linked document, or raise `max_file_size` in register.yaml.")
+        }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            return problem(.fileUnreadable, "The file cannot be read.", "Check that the file exists and that you may read it.")
+        }
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            return problem(.invalidUTF8, "The file is saved as UTF-16; the register expects UTF-8.",
+                "Save the file again with the encoding \"UTF-8\".")
+        }
+        if bytes.prefix(8192).contains(0) {
+            return problem(.binaryFile, "The file is not text (it contains binary data).",
+                "Only Markdown text files belong here; move images and documents elsewhere and link to them.")
+        }
+        if let offset = firstInvalidUTF8Offset(bytes) {
+            let location = locationOfByte(offset, in: bytes)
+            return problem(.invalidUTF8, "The file contains bytes that are not valid UTF-8 text (probably saved in another encoding, like Windows-1252).",
+                "Save the file again with the encoding \"UTF-8\".", at: location)
+        }
+        var text = String(decoding: bytes, as: UTF8.self)
+        if text.utf8.contains(13) { text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") }
+        if text.allSatisfy({ $0.isWhitespace }) {
+            return problem(.emptyFile, "The file is empty.", "Fill it in (`algoreg new` writes a complete entry to start from) or delete it.")
+        }
+        return (SourceFile(displayPath: displayPath, url: url, text: text), nil)
+    }
+
+    static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x80 { index += 1; continue }
+            let length: Int
+            if byte & 0xE0 == 0xC0 && byte >= 0xC2 { length = 2 }
+            else if byte & 0xF0 == 0xE0 { length = 3 }
+            else if byte & 0xF8 == 0xF0 && byte <= 0xF4 { length = 4 }
+            else { return index }
+            if index + length > count { return index }
+            for continuation in 1..<length where bytes[index + continuation] & 0xC0 != 0x80 { return index }
+            // Reject overlong and surrogate encodings the way String would.
+            if String(validating: bytes[index..<(index + length)], as: UTF8.self) == nil { return index }
+            index += length
+        }
+        return nil
+    }
+
+    static func locationOfByte(_ offset: Int, in bytes: [UInt8]) -> SourceLocation {
+        var line = 1
+        var lineStart = 0
+        for index in 0..<offset where bytes[index] == 10 { line += 1; lineStart = index + 1 }
+        let column = String(decoding: bytes[lineStart..<offset], as: UTF8.self).unicodeScalars.count + 1
+        return SourceLocation(line: line, column: column)
+    }
+
+    /// The text of one line (1-based), for printing under a diagnostic.
+    public func line(_ number: Int) -> Substring? {
+        var current = 1
+        var start = text.startIndex
+        while current < number {
+            guard let newline = text[start...].firstIndex(of: "\n") else { return nil }
+            start = text.index(after: newline)
+            current += 1
+        }
+        let end = text[start...].firstIndex(of: "\n") ?? text.endIndex
+        return text[start..<end]
+    }
+}
+
+enum ByteSize {
+    static func describe(_ bytes: Int) -> String {
+        if bytes >= 1 << 20 { return String(format: "%.1f MB", Double(bytes) / Double(1 << 20)) }
+        if bytes >= 1 << 10 { return "\(bytes >> 10) KB" }
+        return "\(bytes) bytes"
+    }
+
+    /// Reads sizes like `1MB`, `512 KB` or `2000000`.
+    static func parse(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
+        let units: [(String, Int)] = [("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("B", 1)]
+        for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
+            let number = trimmed.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
+            return Double(number).map { Int($0 * Double(factor)) }
+        }
+        return Int(trimmed)
+    }
+}

@@ -1,0 +1,53 @@
+import CCmarkGFM
+
+/// Markdown to HTML with cmark-gfm in safe mode: raw HTML is dropped and links other than
+/// http(s), mailto and in-page anchors are removed, whatever the content says.
+public enum MarkdownRenderer {
+    private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
+
+    /// Registers the GFM extensions once per process.
+    private static let registered: Bool = {
+        cmark_gfm_core_extensions_ensure_registered()
+        return true
+    }()
+
+    public static func html(_ markdown: String) -> String {
+        _ = registered
+        let options = CMARK_OPT_SAFE | CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES | CMARK_OPT_SMART
+        guard let parser = cmark_parser_new(options) else { return "" }
+        defer { cmark_parser_free(parser) }
+        for name in extensionNames {
+            if let syntaxExtension = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, syntaxExtension)
+            }
+        }
+        markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
+        guard let document = cmark_parser_finish(parser) else { return "" }
+        defer { cmark_node_free(document) }
+        neutralizeUnsafeLinks(document)
+        guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
+        defer { free(rendered) }
+        return String(cString: rendered)
+    }
+
+    /// cmark's safe mode removes `javascript:`, `vbscript:`, `file:` and most `data:` links;
+    /// we go further and allow only web, e-mail and in-page links.
+    private static func neutralizeUnsafeLinks(_ document: OpaquePointer) {
+        guard let iterator = cmark_iter_new(document) else { return }
+        defer { cmark_iter_free(iterator) }
+        while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
+            guard let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            guard type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE, let url = cmark_node_get_url(node) else { continue }
+            if !isAllowed(String(cString: url)) { cmark_node_set_url(node, "") }
+        }
+    }
+
+    static func isAllowed(_ url: String) -> Bool {
+        let lowered = url.lowercased()
+        if lowered.hasPrefix("https://") || lowered.hasPrefix("http://") || lowered.hasPrefix("mailto:") || lowered.hasPrefix("#") { return true }
+        // Relative links have no scheme before their first slash, question mark or hash.
+        let head = lowered.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return !head.contains(":")
+    }
+}

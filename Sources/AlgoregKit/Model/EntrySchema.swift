@@ -1,0 +1,95 @@
+/// The entry schema with what Algoreg reads beyond JSON Schema: labels, help, sections,
+/// Markdown, translatable and private fields (`x-` annotations).
+public struct EntrySchema: Sendable {
+    /// Page sections in the Amsterdam/Helsinki order.
+    public static let sectionOrder = [
+        "overview", "accountability", "data", "processing", "non_discrimination",
+        "oversight", "risks", "legal", "objection", "more", "metadata",
+    ]
+
+    public struct Field: Sendable {
+        public var key: String
+        public var label: LocalizedText
+        public var help: LocalizedText?
+        public var section: String
+        public var isMarkdown: Bool
+        public var isPrivate: Bool
+        public var isTranslatable: Bool
+        public var isRequired: Bool
+        /// JSON Schema `type` (first one when several), `enum` values and `format`.
+        public var type: String?
+        public var enumeration: [String]
+        public var format: String?
+        /// For objects, and for lists of objects: their fields in order.
+        public var children: [Field]
+    }
+
+    public var source: Value
+    public var validator: JSONSchema
+    public var fields: [Field]
+
+    public init(source: Value, validator: JSONSchema) {
+        self.source = source
+        self.validator = validator
+        self.fields = Self.fields(of: source, root: source)
+    }
+
+    public func field(_ key: String) -> Field? { fields.first { $0.key == key } }
+
+    /// Keys (at any depth, as paths) whose values must never be published.
+    public var privatePaths: [[String]] {
+        func collect(_ fields: [Field], prefix: [String]) -> [[String]] {
+            fields.flatMap { field in field.isPrivate ? [prefix + [field.key]] : collect(field.children, prefix: prefix + [field.key]) }
+        }
+        return collect(fields, prefix: [])
+    }
+
+    /// Follows a local `$ref` so annotations on referenced definitions are found.
+    static func resolve(_ schema: Value, root: Value) -> Value {
+        guard let reference = schema["$ref"]?.string, reference.hasPrefix("#/") else { return schema }
+        var current: Value? = root
+        for part in reference.dropFirst(2).split(separator: "/") {
+            let key = part.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            current = current?[key]
+        }
+        guard var target = current, var targetObject = target.object else { return schema }
+        // Annotations next to the $ref win over the definition's.
+        for member in schema.object?.members ?? [] where member.key != "$ref" { targetObject.set(member) }
+        target.kind = .object(targetObject)
+        return target
+    }
+
+    static func fields(of schema: Value, root: Value) -> [Field] {
+        let schema = resolve(schema, root: root)
+        let required = Set(schema["required"]?.array?.compactMap(\.string) ?? [])
+        return (schema["properties"]?.object?.members ?? []).map { member in
+            let property = resolve(member.value, root: root)
+            let type = property["type"]?.string ?? property["type"]?.array?.first?.string
+            var children: [Field] = []
+            if type == "object" {
+                children = fields(of: property, root: root)
+            } else if type == "array", let items = property["items"] {
+                children = fields(of: items, root: root)
+            }
+            return Field(
+                key: member.key,
+                label: LocalizedText(property["x-label"]) ?? LocalizedText(["*": humanize(member.key)]),
+                help: LocalizedText(property["x-help"]),
+                section: property["x-section"]?.string ?? "more",
+                isMarkdown: property["x-markdown"]?.bool ?? false,
+                isPrivate: property["x-private"]?.bool ?? false,
+                isTranslatable: property["x-translatable"]?.bool ?? false,
+                isRequired: required.contains(member.key),
+                type: type,
+                enumeration: (property["enum"]?.array ?? property["items"]?["enum"]?.array ?? []).compactMap(\.string),
+                format: property["format"]?.string,
+                children: children)
+        }
+    }
+
+    /// `bias_assessment` -> `Bias assessment`, for fields without a label.
+    static func humanize(_ key: String) -> String {
+        let words = key.replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: "-", with: " ")
+        return words.prefix(1).uppercased() + words.dropFirst()
+    }
+}

@@ -1,0 +1,53 @@
+/// One system of the register, validated, with its translations.
+public struct Entry: Sendable {
+    public var id: String
+    /// Display path of the entry's file.
+    public var file: String
+    public var fields: Object
+    /// The long description (Markdown).
+    public var body: String
+    /// Per language: the fields and body a translation file overrides.
+    public var translations: [String: Translation]
+
+    public struct Translation: Sendable {
+        public var file: String
+        public var fields: Object
+        public var body: String
+    }
+
+    public func string(_ key: String) -> String? { fields[key]?.string }
+
+    public var name: String { string("name") ?? id }
+    public var status: String? { string("status") }
+    public var department: String? { string("department") }
+    public var riskCategory: String? { string("risk_category") }
+    public var domain: String? { string("domain") }
+    public var algorithmType: String? { string("algorithm_type") }
+    public var isDraft: Bool { fields["draft"]?.bool ?? false }
+    public var publicationDate: String? { string("publication_date") }
+    public var lastChangeDate: String? { string("last_change_date") }
+    public var revisionDate: String? { string("revision_date") }
+    public var retirementDate: String? { string("retirement_date") }
+    public var firstUsed: String? { string("first_used") }
+
+    /// A field's value in `language`: the translation's when it has one, else the entry's.
+    public func value(_ key: String, language: String) -> Value? {
+        translations[language]?.fields[key] ?? fields[key]
+    }
+
+    public func body(language: String) -> String {
+        if let translated = translations[language]?.body, !translated.allSatisfy(\.isWhitespace) { return translated }
+        return body
+    }
+}
+
+/// The validated register: what every later stage (render, site, report) reads.
+public struct Register: Sendable {
+    public var settings: Settings
+    public var schema: EntrySchema
+    /// Sorted by id, so every output is in a stable order.
+    public var entries: [Entry]
+    /// The about page per language (nil key = the default file `about.md`).
+    public var aboutPages: [String: Entry.Translation]
+    public var root: String
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+/// Checks beyond the schema: links, placeholders, review dates, departments, duplicates.
+enum ContentChecks {
+    static let allowedSchemes: Set<String> = ["http", "https", "mailto"]
+
+    /// Checks one entry's (or translation's) values. `onlyText` skips checks on shared fields.
+    static func perEntry(_ document: Document, schema: EntrySchema, today: String, onlyText: Bool = false) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        let file = document.file.displayPath
+        // Every text value: links and placeholders.
+        func visit(_ value: Value, path: String) {
+            switch value.kind {
+            case .string(let text):
+                problems += checkLinks(in: text, file: file, at: value.location, isWholeLink: looksLikeURLField(path, schema: schema))
+                problems += checkPlaceholder(text, file: file, at: value.location)
+            case .array(let items): for item in items { visit(item, path: path) }
+            case .object(let object): for member in object.members { visit(member.value, path: path.isEmpty ? member.key : "\(path).\(member.key)") }
+            default: break
+            }
+        }
+        for member in document.fields.members { visit(member.value, path: member.key) }
+        // The body: links and placeholders at their line in the file.
+        var lineNumber = document.bodyLine
+        for line in document.body.split(separator: "\n", omittingEmptySubsequences: false) {
+            let location = SourceLocation(line: lineNumber, column: 1)
+            problems += checkLinks(in: String(line), file: file, at: location, isWholeLink: false, lineIsExact: true)
+            problems += checkPlaceholder(String(line), file: file, at: location, lineIsExact: true)
+            lineNumber += 1
+        }
+        if !onlyText, let revision = document.fields["revision_date"], let date = revision.string,
+           date.count == 10, date < today, !(document.fields["status"]?.string == "retired") {
+            problems.append(Diagnostic(file: file, location: revision.location, severity: .warning, code: .revisionOverdue,
+                message: "The review of this entry was due on \(date) and has not been recorded.",
+                fix: "Check that the entry is still correct, update `last_change_date`, and set `revision_date` to the next review date."))
+        }
+        return problems
+    }
+
+    static func looksLikeURLField(_ path: String, schema: EntrySchema) -> Bool {
+        var fields = schema.fields
+        var field: EntrySchema.Field?
+        for key in path.split(separator: ".") {
+            field = fields.first { $0.key == key }
+            fields = field?.children ?? []
+        }
+        return field?.format == "uri"
+    }
+
+    /// Links whose scheme is not http, https or mailto (e.g. `javascript:`, `file:`).
+    static func checkLinks(in text: String, file: String, at location: SourceLocation, isWholeLink: Bool, lineIsExact: Bool = false) -> [Diagnostic] {
+        var targets: [(String, Int)] = []
+        if isWholeLink {
+            targets.append((text.trimmingCharacters(in: .whitespaces), 0))
+        } else if text.contains("](") || text.contains("<") || text.contains("]:") {
+            for match in text.matches(of: markdownLink) {
+                let offset = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: match.range.lowerBound.samePosition(in: text.unicodeScalars) ?? text.unicodeScalars.startIndex)
+                targets.append((String(match.output.1 ?? match.output.2 ?? match.output.3 ?? ""), offset))
+            }
+        }
+        return targets.compactMap { target, offset in
+            guard let colon = target.firstIndex(of: ":") else { return nil }
+            let scheme = target[..<colon].lowercased()
+            guard scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }), !scheme.isEmpty,
+                  !allowedSchemes.contains(scheme) else { return nil }
+            let position = lineIsExact ? SourceLocation(line: location.line, column: location.column + offset) : location
+            return Diagnostic(file: file, location: position, code: .unsafeLink,
+                message: "The link `\(target.prefix(60))` uses `\(scheme):`; only https, http and mailto links are published.",
+                fix: "Link to a web page (`https://...`) or an e-mail address (`mailto:...`).")
+        }
+    }
+
+    /// `[text](target)`, `<scheme:...>` autolinks and `[label]: target` definitions.
+    nonisolated(unsafe) static let markdownLink = /\]\(\s*<?([^)\s>]+)|<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^>\s]*)>|^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)/
+
+    nonisolated(unsafe) static let placeholder = /(?i)\b(TODO|TBD|FIXME|lorem ipsum)\b/
+
+    static func checkPlaceholder(_ text: String, file: String, at location: SourceLocation, lineIsExact: Bool = false) -> [Diagnostic] {
+        guard let match = text.firstMatch(of: placeholder) else { return [] }
+        let offset = text.distance(from: text.startIndex, to: match.range.lowerBound)
+        let position = lineIsExact ? SourceLocation(line: location.line, column: location.column + offset) : location
+        return [Diagnostic(file: file, location: position, severity: .warning, code: .placeholderText,
+            message: "Placeholder text `\(match.output.1)` is still here.",
+            fix: "Replace it with the real information before publishing.")]
+    }
+
+    /// Departments, duplicate ids and duplicate names across the register.
+    static func registerWide(entries: [EntryFile], settings: Settings?) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        var firstByID: [String: EntryFile] = [:]
+        var firstByName: [String: EntryFile] = [:]
+        let known = settings.map { Set($0.departments.map(\.id)) }
+        for entry in entries.sorted(by: { $0.document.file.displayPath < $1.document.file.displayPath }) {
+            let fields = entry.document.fields
+            let file = entry.document.file.displayPath
+            if let first = firstByID[entry.id] {
+                problems.append(Diagnostic(file: file, location: nil, code: .duplicateID,
+                    message: "Two entries have the id `\(entry.id)`: this file and `\(first.document.file.displayPath)`.",
+                    fix: "Rename one of the files; ids are file names and must be unique in the register."))
+            } else {
+                firstByID[entry.id] = entry
+            }
+            if let name = fields["name"], let text = name.string {
+                let key = text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                if let first = firstByName[key] {
+                    problems.append(Diagnostic(file: file, location: name.location, code: .duplicateName,
+                        message: "Another entry already has the name \"\(text)\": `\(first.document.file.displayPath)`.",
+                        fix: "Give each system a distinct name, e.g. add where or how it is used."))
+                } else {
+                    firstByName[key] = entry
+                }
+            }
+            if let known, let department = fields["department"], let id = department.string, !known.contains(id) {
+                problems.append(Diagnostic(file: file, location: department.location, code: .unknownDepartment,
+                    message: "The department `\(id)` is not declared in register.yaml.",
+                    fix: (Suggest.closest(to: id, in: Array(known)).map { "Did you mean `\($0)`? " } ?? "")
+                        + "Declared departments: \(known.sorted().map { "`\($0)`" }.joined(separator: ", ")); add a new one under `departments` in register.yaml."))
+            }
+        }
+        return problems
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+
+/// The result of checking a register: the typed model when the register can be used, and
+/// every problem found in every file.
+public struct ValidationResult: Sendable {
+    public var register: Register?
+    public var diagnostics: [Diagnostic]
+    public var checkedFiles: Int
+}
+
+public struct ValidationOptions: Sendable {
+    /// Today's date (YYYY-MM-DD) for the revision check; injected so tests are stable.
+    public var today: String
+
+    public init(today: String = ValidationOptions.currentDate()) { self.today = today }
+
+    public static func currentDate() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: Date())
+    }
+}
+
+/// Load -> schema check -> register-wide checks -> typed model.
+public enum RegisterValidator {
+    public static func validate(_ registryPath: String, options: ValidationOptions = ValidationOptions()) -> ValidationResult {
+        validate(RegisterLoader.load(registryPath), options: options)
+    }
+
+    public static func validate(_ loaded: LoadedRegister, options: ValidationOptions = ValidationOptions()) -> ValidationResult {
+        var diagnostics = loaded.diagnostics
+        let checkedFiles = [loaded.settings, loaded.schema].compactMap { $0 }.count + loaded.entries.count + loaded.translations.count + loaded.pages.count
+
+        let settings = checkSettings(loaded.settings, diagnostics: &diagnostics)
+        let language = settings?.defaultLanguage ?? "en"
+        let schema = compileEntrySchema(loaded.schema, diagnostics: &diagnostics)
+
+        var entries: [Entry] = []
+        if let schema {
+            let results = loaded.entries.parallelMap { file in
+                checkEntry(file, schema: schema, language: language, options: options)
+            }
+            for (entry, problems) in results {
+                diagnostics += problems
+                entries.append(entry)
+            }
+            diagnostics += ContentChecks.registerWide(entries: loaded.entries, settings: settings)
+            diagnostics += checkTranslations(loaded.translations, of: &entries, schema: schema, settings: settings, options: options)
+        }
+        entries.sort { $0.id < $1.id }
+        let result = ValidationResult(register: nil, diagnostics: Diagnostic.sortedForReading(diagnostics), checkedFiles: checkedFiles)
+        guard let settings, let schema, !diagnostics.hasErrors else { return result }
+
+        var aboutPages: [String: Entry.Translation] = [:]
+        for page in loaded.pages {
+            aboutPages[page.language ?? settings.defaultLanguage] = Entry.Translation(
+                file: page.document.file.displayPath, fields: page.document.fields, body: page.document.body)
+        }
+        let register = Register(settings: settings, schema: schema, entries: entries, aboutPages: aboutPages, root: loaded.displayRoot)
+        return ValidationResult(register: register, diagnostics: result.diagnostics, checkedFiles: checkedFiles)
+    }
+
+    static let settingsSchema: JSONSchema = {
+        let (value, _) = YAMLLoader.load(Settings.schemaText)
+        return JSONSchema.compile(value!).schema!
+    }()
+
+    static func checkSettings(_ document: Document?, diagnostics: inout [Diagnostic]) -> Settings? {
+        guard let document else { return nil }
+        let root = Value(.object(document.fields), at: document.fieldsLocation)
+        let violations = settingsSchema.validate(root)
+        let messages = ViolationMessages(file: document.file.displayPath, language: "en", fields: [])
+        let problems = messages.diagnostics(for: violations, in: root)
+        diagnostics += problems
+        guard problems.isEmpty else { return nil }
+        let settings = Settings(document.fields)
+        if let languages = document.fields["languages"], let organization = document.fields["organization"]?.object {
+            for language in settings.languages where organization["language"] == nil && organization[language] == nil {
+                diagnostics.append(Diagnostic(file: document.file.displayPath, location: languages.location, severity: .warning, code: .missingTranslation,
+                    message: "The organisation's name has no text for the language `\(language)`.",
+                    fix: "Add `\(language): ...` under `organization`."))
+            }
+        }
+        return settings
+    }
+
+    static func compileEntrySchema(_ document: Document?, diagnostics: inout [Diagnostic]) -> EntrySchema? {
+        guard let document else { return nil }
+        let root = Value(.object(document.fields), at: document.fieldsLocation)
+        let (compiled, problems) = JSONSchema.compile(root)
+        diagnostics += problems.map {
+            Diagnostic(file: document.file.displayPath, location: $0.location, code: $0.code, message: $0.message, fix: $0.fix)
+        }
+        guard let compiled, problems.isEmpty else { return nil }
+        return EntrySchema(source: root, validator: compiled)
+    }
+
+    static func checkEntry(_ file: EntryFile, schema: EntrySchema, language: String, options: ValidationOptions) -> (Entry, [Diagnostic]) {
+        let document = file.document
+        let root = Value(.object(document.fields), at: document.fieldsLocation)
+        let isDraft = document.fields["draft"]?.bool ?? false
+        let messages = ViolationMessages(file: document.file.displayPath, language: language, fields: schema.fields)
+        var problems = messages.diagnostics(for: schema.validator.validate(root), in: root, draft: isDraft)
+        problems += ContentChecks.perEntry(document, schema: schema, today: options.today)
+        let entry = Entry(id: file.id, file: document.file.displayPath, fields: document.fields, body: document.body, translations: [:])
+        return (entry, problems)
+    }
+
+    static func checkTranslations(_ translations: [EntryFile], of entries: inout [Entry], schema: EntrySchema, settings: Settings?, options: ValidationOptions) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        let positions = Dictionary(entries.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let translatable = Set(schema.fields.filter(\.isTranslatable).map(\.key))
+        let languages = settings?.languages ?? []
+        for translation in translations {
+            let document = translation.document
+            let file = document.file.displayPath
+            guard let language = translation.language else { continue }
+            guard let position = positions[translation.id] else {
+                problems.append(Diagnostic(file: file, location: nil, code: .orphanTranslation,
+                    message: "This translates an entry `\(translation.id)` that does not exist.",
+                    fix: Suggest.closest(to: translation.id, in: Array(positions.keys)).map { "Did you mean `\($0).\(language).md`?" } ?? "Rename it after its entry (`<id>.\(language).md`) or delete it."))
+                continue
+            }
+            if settings != nil && !languages.contains(language) {
+                problems.append(Diagnostic(file: file, location: nil, code: .unknownLanguage,
+                    message: "The language `\(language)` is not one of the register's languages (\(languages.joined(separator: ", "))).",
+                    fix: "Add `\(language)` to `languages` in register.yaml, or rename the file."))
+                continue
+            }
+            var merged = entries[position].fields
+            for member in document.fields.members {
+                guard translatable.contains(member.key) else {
+                    let isField = schema.field(member.key) != nil
+                    problems.append(Diagnostic(file: file, location: member.keyLocation, code: isField ? .untranslatableField : .unknownField,
+                        message: isField
+                            ? "`\(member.key)` cannot be translated: it is shared by every language."
+                            : "`\(member.key)` is not a field of an entry.",
+                        fix: isField
+                            ? "Remove it here; change it in `\(entries[position].file)`. Translatable: \(translatable.sorted().map { "`\($0)`" }.joined(separator: ", "))."
+                            : Suggest.closest(to: member.key, in: Array(translatable)).map { "Did you mean `\($0)`?" } ?? "Remove it."))
+                    continue
+                }
+                merged.set(member)
+            }
+            // Check the translated values with the entry's schema, reporting only what this file changed.
+            let root = Value(.object(merged), at: document.fieldsLocation)
+            let changed = Set(document.fields.keys)
+            let violations = schema.validator.validate(root).filter { violation in
+                if case .key(let key)? = violation.instancePath.first { return changed.contains(key) }
+                return false
+            }
+            let messages = ViolationMessages(file: file, language: language, fields: schema.fields)
+            problems += messages.diagnostics(for: violations, in: root)
+            problems += ContentChecks.perEntry(document, schema: schema, today: options.today, onlyText: true)
+            entries[position].translations[language] = Entry.Translation(file: file, fields: document.fields, body: document.body)
+        }
+        // A configured language without a translation falls back to the default language.
+        for entry in entries where !entry.isDraft {
+            for language in languages.dropFirst() where entry.translations[language] == nil {
+                problems.append(Diagnostic(file: entry.file, location: nil, severity: .warning, code: .missingTranslation,
+                    message: "This entry has no `\(language)` translation; its page in that language will show the default language.",
+                    fix: "Add `\(entry.id).\(language).md` next to it with the translated fields and description."))
+            }
+        }
+        return problems
+    }
+}

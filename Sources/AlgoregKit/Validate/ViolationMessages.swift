@@ -1,0 +1,267 @@
+import Foundation
+
+/// Turns the schema checker's violations into diagnostics in plain words, using the schema's
+/// labels so staff see "Bias assessment" next to `bias_assessment`.
+struct ViolationMessages {
+    var file: String
+    var language: String
+    /// Field labels by path ("datasets.personal_data"), from the schema's annotations.
+    var labels: [String: String]
+    var helps: [String: String]
+
+    init(file: String, language: String, fields: [EntrySchema.Field]) {
+        self.file = file
+        self.language = language
+        var labels: [String: String] = [:], helps: [String: String] = [:]
+        func walk(_ fields: [EntrySchema.Field], prefix: String) {
+            for field in fields {
+                let path = prefix.isEmpty ? field.key : "\(prefix).\(field.key)"
+                labels[path] = field.label.text(language, fallback: "en")
+                if let help = field.help { helps[path] = help.text(language, fallback: "en") }
+                walk(field.children, prefix: path)
+            }
+        }
+        walk(fields, prefix: "")
+        self.labels = labels
+        self.helps = helps
+    }
+
+    func diagnostics(for violations: [SchemaViolation], in root: Value, draft: Bool = false) -> [Diagnostic] {
+        violations.flatMap { diagnostics(for: $0, in: root, draft: draft) }
+    }
+
+    func diagnostics(for violation: SchemaViolation, in root: Value, draft: Bool) -> [Diagnostic] {
+        let offending = Self.lookup(violation.instancePath, in: root)
+        let field = describe(violation.instancePath)
+        let because = violation.context.isEmpty ? "" : " " + violation.context.map { $0.hasSuffix(".") ? $0 : $0 + "." }.joined(separator: " ")
+        func make(_ code: DiagnosticCode, _ message: String, _ fix: String?, severity: Severity = .error) -> [Diagnostic] {
+            [Diagnostic(file: file, location: violation.location, severity: severity, code: code, message: message + because, fix: fix)]
+        }
+        let shown = offending.flatMap(Self.quote)
+        switch violation.kind {
+        case .missingRequired(let names):
+            let listed = names.map { name in self.named(violation.instancePath + [.key(name)]) }
+            let whereText = violation.instancePath.isEmpty ? "" : " in \(field)"
+            let message = names.count == 1
+                ? "The required field \(listed[0]) is missing\(whereText)."
+                : "\(names.count) required fields are missing\(whereText): \(listed.joined(separator: ", "))."
+            let example = names.first.map { "`\($0): ...`" } ?? ""
+            if draft {
+                return make(.draftIncomplete, message + " (This entry is a draft, so this is a warning; it is left out of the site.)", "Add \(names.count == 1 ? "it" : "them") when known, e.g. \(example), then remove `draft: true`.", severity: .warning)
+            }
+            return make(.missingField, message, "Add \(names.count == 1 ? "it" : "each") to the front matter, e.g. \(example).")
+        case .additionalProperty(let name, let allowed):
+            let suggestion = Suggest.closest(to: name, in: allowed)
+            let scope = violation.instancePath.isEmpty ? "an entry" : field
+            return make(.unknownField, "`\(name)` is not a field of \(scope).",
+                suggestion.map { "Did you mean `\($0)`?" } ?? "Remove it, or add it to the schema (`schema.yaml`) if your register needs it. Allowed here: \(allowed.map { "`\($0)`" }.joined(separator: ", ")).")
+        case .propertyName(let name, _):
+            return make(.badFieldName, "`\(name)` is not an allowed name here\(violation.instancePath.isEmpty ? "" : " (in \(field))").",
+                "Use lowercase letters, digits and hyphens.")
+        case .type(let expected, let actual):
+            let wanted = expected.map(Self.typeName).joined(separator: " or ")
+            var fix = "Write \(field) as \(wanted)."
+            if expected == ["array"] { fix = "Write \(field) as a list: one item per line, each starting with `- `." }
+            if expected == ["string"] && (actual == "object" || actual == "array") { fix = "If the text contains a colon, put it in double quotes or use a `|` block." }
+            if expected == ["boolean"] { fix = "Write `true` or `false`." }
+            return make(.wrongType, "\(field.capitalizedFirst) should be \(wanted), but it is \(Self.typeName(actual))\(shown.map { ": \($0)" } ?? "").", fix)
+        case .enumeration(let allowed):
+            let values = allowed.map { $0.string ?? $0.jsonText(pretty: false) }
+            let suggestion = offending?.string.flatMap { Suggest.closest(to: $0, in: values) }
+            return make(.notAllowedValue, "\(field.capitalizedFirst) is \(shown ?? "this value"), which is not one of its allowed values.",
+                (suggestion.map { "Did you mean `\($0)`? " } ?? "") + "Allowed: \(values.map { "`\($0)`" }.joined(separator: ", ")).")
+        case .constant(let expected):
+            return make(.notAllowedValue, "\(field.capitalizedFirst) must be `\(expected.string ?? expected.jsonText(pretty: false))`.", nil)
+        case .pattern(let pattern):
+            let help = helps[pathKey(violation.instancePath)]
+            return make(.patternMismatch, "\(field.capitalizedFirst) is \(shown ?? "not") in the expected form.",
+                help ?? "It must match the pattern `\(pattern)`.")
+        case .format(let format):
+            let text = offending?.string ?? ""
+            switch format {
+            case "date":
+                if text.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil {
+                    return make(.impossibleDate, "\(field.capitalizedFirst) is \(shown ?? ""), a date that does not exist in the calendar.",
+                        "Check the day and month; dates are written YYYY-MM-DD, e.g. 2024-02-29.")
+                }
+                return make(.wrongFormat, "\(field.capitalizedFirst) is \(shown ?? ""), which is not a date in the form YYYY-MM-DD.",
+                    "Write the date as year-month-day with hyphens, e.g. 2025-03-31.")
+            case "date-time":
+                return make(.wrongFormat, "\(field.capitalizedFirst) is \(shown ?? ""), which is not a date and time.", "Write it like 2025-03-31T14:00:00Z.")
+            case "email":
+                return make(.wrongFormat, "\(field.capitalizedFirst) is \(shown ?? ""), which is not an e-mail address.", "Write it like `algorithms@city.example`.")
+            case "uri":
+                return make(.wrongFormat, "\(field.capitalizedFirst) is \(shown ?? ""), which is not a complete web address.", "Write the full address, starting with `https://`.")
+            default:
+                return make(.wrongFormat, "\(field.capitalizedFirst) is not a valid \(format).", nil)
+            }
+        case .minLength(let limit):
+            return make(.tooShort, "\(field.capitalizedFirst) is too short: at least \(limit) character\(limit == 1 ? "" : "s") are needed.", "Describe it in a few more words.")
+        case .maxLength(let limit):
+            let length = offending?.string?.count ?? 0
+            return make(.tooLong, "\(field.capitalizedFirst) is \(length) characters long; at most \(limit) are allowed.", "Shorten it by \(length - limit) character\(length - limit == 1 ? "" : "s"); put details in the description below the front matter.")
+        case .minimum(let limit), .exclusiveMinimum(let limit):
+            return make(.outOfRange, "\(field.capitalizedFirst) is \(shown ?? "") but must be \(violation.kind.isExclusive ? "more than" : "at least") \(Self.number(limit)).", nil)
+        case .maximum(let limit), .exclusiveMaximum(let limit):
+            return make(.outOfRange, "\(field.capitalizedFirst) is \(shown ?? "") but must be \(violation.kind.isExclusive ? "less than" : "at most") \(Self.number(limit)).", nil)
+        case .multipleOf(let step):
+            return make(.outOfRange, "\(field.capitalizedFirst) is \(shown ?? "") but must be a multiple of \(Self.number(step)).", nil)
+        case .minItems(let limit):
+            return make(.tooFewItems, "\(field.capitalizedFirst) needs at least \(limit) item\(limit == 1 ? "" : "s").", "Add items, one per line starting with `- `.")
+        case .maxItems(let limit):
+            return make(.tooManyItems, "\(field.capitalizedFirst) may have at most \(limit) item\(limit == 1 ? "" : "s").", "Remove or merge items.")
+        case .uniqueItems(let first, let duplicate):
+            return make(.duplicateItems, "Item \(duplicate + 1) of \(field) repeats item \(first + 1).", "Remove the repeated item.")
+        case .minProperties(let limit):
+            return make(.tooFewFields, "\(field.capitalizedFirst) needs at least \(limit) field\(limit == 1 ? "" : "s").", nil)
+        case .maxProperties(let limit):
+            return make(.tooManyFields, "\(field.capitalizedFirst) may have at most \(limit) field\(limit == 1 ? "" : "s").", nil)
+        case .dependentRequired(let property, let missing):
+            return make(.missingField, "When `\(property)` is given, \(missing.map { named(violation.instancePath + [.key($0)]) }.joined(separator: " and ")) must be given too.", "Add the missing field, or remove `\(property)`.")
+        case .anyOf(let branches), .oneOfNone(let branches):
+            // Explain with the option that came closest: the one with the fewest problems.
+            if let closest = branches.min(by: { $0.count < $1.count }), !closest.isEmpty, closest.count <= 2 {
+                let inner = diagnostics(for: closest, in: root, draft: draft)
+                if let first = inner.first {
+                    return make(.noMatchingOption, "\(field.capitalizedFirst) does not fit any of its allowed forms. Closest: \(first.message)", first.fix)
+                }
+            }
+            return make(.noMatchingOption, "\(field.capitalizedFirst) does not fit any of its allowed forms.", "Compare it with the field's description in `schema.yaml`.")
+        case .oneOfMany(let matching):
+            return make(.noMatchingOption, "\(field.capitalizedFirst) fits \(matching.count) of its alternative forms, but must fit exactly one.", nil)
+        case .not:
+            return make(.forbiddenValue, "\(field.capitalizedFirst) has a value the schema forbids here.", nil)
+        case .falseSchema:
+            if case .key(let name)? = violation.instancePath.last {
+                return make(.unknownField, "`\(name)` is not allowed here.", "Remove it.")
+            }
+            return make(.forbiddenValue, "\(field.capitalizedFirst) is not allowed here.", "Remove it.")
+        }
+    }
+
+    /// "the field `status` (Status)" or "`personal_data` (Personal data) of item 2 of `datasets`".
+    func describe(_ path: [PathComponent]) -> String {
+        guard !path.isEmpty else { return "the entry" }
+        return "the field " + named(path)
+    }
+
+    func named(_ path: [PathComponent]) -> String {
+        var parts: [String] = []
+        var current = ""
+        for component in path {
+            switch component {
+            case .key(let key):
+                current = current.isEmpty ? key : "\(current).\(key)"
+                parts.append("`\(key)`")
+            case .index(let index):
+                if let last = parts.popLast() { parts.append("item \(index + 1) of \(last)") }
+            }
+        }
+        var text = parts.reversed().joined(separator: " in ")
+        if let label = labels[pathKey(path)], label.lowercased() != SchemaText.humanKey(path).lowercased() {
+            text += " (\(label))"
+        }
+        return text
+    }
+
+    func pathKey(_ path: [PathComponent]) -> String {
+        path.compactMap { if case .key(let key) = $0 { return key } else { return nil } }.joined(separator: ".")
+    }
+
+    static func lookup(_ path: [PathComponent], in root: Value) -> Value? {
+        var current: Value? = root
+        for component in path {
+            switch component {
+            case .key(let key): current = current?[key]
+            case .index(let index): current = current?.array.flatMap { index < $0.count ? $0[index] : nil }
+            }
+        }
+        return current
+    }
+
+    /// The value quoted for a message, shortened when long; nil for lists and groups.
+    static func quote(_ value: Value) -> String? {
+        let text: String
+        switch value.kind {
+        case .string(let s): text = s.count > 60 ? "`\(s.prefix(57))...`" : "`\(s)`"
+        case .array, .object: return nil
+        default: text = "`\(value.jsonText(pretty: false))`"
+        }
+        return text.replacingOccurrences(of: "\n", with: " ")
+    }
+
+    static func typeName(_ name: String) -> String {
+        switch name {
+        case "string": return "text"
+        case "integer": return "a whole number"
+        case "number": return "a number"
+        case "boolean": return "true or false"
+        case "array": return "a list"
+        case "object": return "a group of fields"
+        case "null": return "empty"
+        default: return name
+        }
+    }
+
+    static func number(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}
+
+enum SchemaText {
+    static func humanKey(_ path: [PathComponent]) -> String {
+        guard case .key(let key)? = path.last(where: { if case .key = $0 { return true } else { return false } }) else { return "" }
+        return EntrySchema.humanize(key)
+    }
+}
+
+extension ViolationKind {
+    var isExclusive: Bool {
+        switch self {
+        case .exclusiveMinimum, .exclusiveMaximum: return true
+        default: return false
+        }
+    }
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
+
+/// "Did you mean ...?" by edit distance, for typos in keys and values.
+public enum Suggest {
+    public static func closest(to word: String, in candidates: [String]) -> String? {
+        let lowered = word.lowercased()
+        var best: (String, Int)?
+        for candidate in candidates {
+            if candidate.lowercased() == lowered { return candidate }
+            let distance = editDistance(lowered, candidate.lowercased())
+            if distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
+        }
+        guard let (candidate, distance) = best else { return nil }
+        let tolerance = max(2, min(word.count, candidate.count) / 3)
+        return distance <= tolerance ? candidate : nil
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var beforePrevious = [Int](repeating: 0, count: b.count + 1)
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, substitution)
+                // Transposed letters ("oversihgt") count as one edit.
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = Swift.min(current[j], beforePrevious[j - 2] + 1)
+                }
+            }
+            (beforePrevious, previous, current) = (previous, current, beforePrevious)
+        }
+        return previous[b.count]
+    }
+}
