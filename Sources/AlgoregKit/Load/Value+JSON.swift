@@ -136,7 +136,7 @@ private struct JSONParser {
             position += 1
             skipWhitespace()
             let value = try parseValue()
-            object[key] = Member(key: key, keyLocation: keyLocation, value: value)
+            object.set(Member(key: key, keyLocation: keyLocation, value: value))
             skipWhitespace()
             guard position < bytes.count else { throw error("unterminated object") }
             if bytes[position] == UInt8(ascii: ",") { position += 1; continue }

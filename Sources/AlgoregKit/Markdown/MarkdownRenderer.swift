@@ -1,4 +1,5 @@
 import CCmarkGFM
+import Foundation
 
 /// Markdown to HTML with cmark-gfm in safe mode: raw HTML is dropped and links other than
 /// http(s), mailto and in-page anchors are removed, whatever the content says.

@@ -27,7 +27,27 @@ struct ViolationMessages {
     }
 
     func diagnostics(for violations: [SchemaViolation], in root: Value, draft: Bool = false) -> [Diagnostic] {
-        violations.flatMap { diagnostics(for: $0, in: root, draft: draft) }
+        Self.mergingTypos(violations).flatMap { diagnostics(for: $0, in: root, draft: draft) }
+    }
+
+    /// A misspelt required key shows up twice: as unknown and as missing. Keep one diagnostic
+    /// (the unknown key, with "did you mean"), so one mistake gives one message.
+    static func mergingTypos(_ violations: [SchemaViolation]) -> [SchemaViolation] {
+        var typoTargets: [[PathComponent]: Set<String>] = [:]
+        for violation in violations {
+            if case .additionalProperty(let name, let allowed) = violation.kind, let target = Suggest.closest(to: name, in: allowed) {
+                typoTargets[Array(violation.instancePath.dropLast()), default: []].insert(target)
+            }
+        }
+        guard !typoTargets.isEmpty else { return violations }
+        return violations.compactMap { violation in
+            guard case .missingRequired(let names) = violation.kind, let targets = typoTargets[violation.instancePath] else { return violation }
+            let remaining = names.filter { !targets.contains($0) }
+            if remaining.isEmpty { return nil }
+            var trimmed = violation
+            trimmed.kind = .missingRequired(remaining)
+            return trimmed
+        }
     }
 
     func diagnostics(for violation: SchemaViolation, in root: Value, draft: Bool) -> [Diagnostic] {
@@ -52,7 +72,8 @@ struct ViolationMessages {
             return make(.missingField, message, "Add \(names.count == 1 ? "it" : "each") to the front matter, e.g. \(example).")
         case .additionalProperty(let name, let allowed):
             let suggestion = Suggest.closest(to: name, in: allowed)
-            let scope = violation.instancePath.isEmpty ? "an entry" : field
+            let parent = Array(violation.instancePath.dropLast())
+            let scope = parent.isEmpty ? "an entry" : describe(parent)
             return make(.unknownField, "`\(name)` is not a field of \(scope).",
                 suggestion.map { "Did you mean `\($0)`?" } ?? "Remove it, or add it to the schema (`schema.yaml`) if your register needs it. Allowed here: \(allowed.map { "`\($0)`" }.joined(separator: ", ")).")
         case .propertyName(let name, _):
@@ -76,14 +97,16 @@ struct ViolationMessages {
             let help = helps[pathKey(violation.instancePath)]
             return make(.patternMismatch, "\(field.capitalizedFirst) is \(shown ?? "not") in the expected form.",
                 help ?? "It must match the pattern `\(pattern)`.")
+        case .impossibleDate:
+            return make(.impossibleDate, "\(field.capitalizedFirst) is \(shown ?? "a date"), a date that does not exist in the calendar.",
+                "Check the day and month; dates are written YYYY-MM-DD, e.g. 2024-02-29.")
+        case .minContains(let required, _):
+            return make(.tooFewItems, "\(field.capitalizedFirst) needs \(required == 1 ? "an item" : "\(required) items") of the kind required here, and has \(offending?.array?.isEmpty == false ? "none that fits" : "none").", "Add the missing item to the list.")
+        case .maxContains(let allowed, let found):
+            return make(.tooManyItems, "\(field.capitalizedFirst) has \(found) items of a kind allowed at most \(allowed) time\(allowed == 1 ? "" : "s").", "Remove the extra items.")
         case .format(let format):
-            let text = offending?.string ?? ""
             switch format {
             case "date":
-                if text.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil {
-                    return make(.impossibleDate, "\(field.capitalizedFirst) is \(shown ?? ""), a date that does not exist in the calendar.",
-                        "Check the day and month; dates are written YYYY-MM-DD, e.g. 2024-02-29.")
-                }
                 return make(.wrongFormat, "\(field.capitalizedFirst) is \(shown ?? ""), which is not a date in the form YYYY-MM-DD.",
                     "Write the date as year-month-day with hyphens, e.g. 2025-03-31.")
             case "date-time":
