@@ -1,0 +1,91 @@
+/// Escapes text for HTML element content and attribute values.
+public enum HTML {
+    public static func escape(_ text: String) -> String {
+        guard text.contains(where: { $0 == "&" || $0 == "<" || $0 == ">" || $0 == "\"" || $0 == "'" }) else { return text }
+        var result = ""
+        result.reserveCapacity(text.utf8.count + 16)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}
+
+/// Turns one field's value into safe HTML for the system page, following the schema:
+/// Markdown through cmark-gfm, enumerations as their labels, lists of groups as tables.
+struct FieldRenderer {
+    var templates: TemplateSet
+    var language: String
+    var defaultLanguage: String
+    var strings: [String: Any]
+
+    static func isEmpty(_ value: Value?) -> Bool {
+        guard let value else { return true }
+        switch value.kind {
+        case .null: return true
+        case .string(let s): return s.allSatisfy(\.isWhitespace)
+        case .array(let items): return items.isEmpty
+        case .object(let object): return object.isEmpty
+        default: return false
+        }
+    }
+
+    func label(_ field: EntrySchema.Field) -> String {
+        field.label.text(language, fallback: defaultLanguage)
+    }
+
+    func html(_ value: Value, field: EntrySchema.Field) -> String {
+        switch value.kind {
+        case .null: return ""
+        case .bool(let flag): return HTML.escape((strings[flag ? "yes" : "no"] as? String) ?? (flag ? "Yes" : "No"))
+        case .integer, .number: return HTML.escape(value.jsonText(pretty: false))
+        case .string(let text):
+            if field.isMarkdown { return MarkdownRenderer.html(text) }
+            if !field.enumeration.isEmpty {
+                return HTML.escape(templates.valueLabel(field: field.key, value: text, language: language, fallback: defaultLanguage))
+            }
+            if field.format == "uri" || field.format == "email" { return link(text, isEmail: field.format == "email") }
+            return HTML.escape(text)
+        case .array(let items):
+            if !field.children.isEmpty { return table(items, field: field) }
+            let rendered = items.map { "<li>\(html($0, field: field))</li>" }.joined()
+            return "<ul>\(rendered)</ul>"
+        case .object(let object):
+            let rows = field.children.compactMap { child -> String? in
+                guard let value = object[child.key], !Self.isEmpty(value) else { return nil }
+                return "<dt>\(HTML.escape(label(child)))</dt><dd>\(html(value, field: child))</dd>"
+            }
+            return "<dl>\(rows.joined())</dl>"
+        }
+    }
+
+    func link(_ target: String, isEmail: Bool) -> String {
+        let href = isEmail ? "mailto:\(target)" : target
+        guard MarkdownRenderer.isAllowed(href) else { return HTML.escape(target) }
+        return "<a href=\"\(HTML.escape(href))\">\(HTML.escape(target))</a>"
+    }
+
+    /// A list of groups (datasets, risks, impact assessments) as a table, one row per item.
+    func table(_ items: [Value], field: EntrySchema.Field) -> String {
+        let columns = field.children.filter { child in items.contains { !Self.isEmpty($0[child.key]) } }
+        var output = "<div class=\"table-scroll\"><table><caption>\(HTML.escape(label(field)))</caption><thead><tr>"
+        for column in columns { output += "<th scope=\"col\">\(HTML.escape(label(column)))</th>" }
+        output += "</tr></thead><tbody>"
+        for item in items {
+            output += "<tr>"
+            for column in columns {
+                let cell = item[column.key].map { html($0, field: column) } ?? ""
+                output += "<td>\(cell)</td>"
+            }
+            output += "</tr>"
+        }
+        return output + "</tbody></table></div>"
+    }
+}

@@ -1,0 +1,148 @@
+/// The register as open data: JSON, CSV, the schema, an Atom feed and a sitemap. All of it is
+/// made from `PublicRegister`, which has no private fields.
+enum OpenData {
+    static let registerJSON = "data/register.json"
+    static let registerCSV = "data/register.csv"
+    static let schemaJSON = "data/schema.json"
+    static let feed = "feed.xml"
+    static let sitemap = "sitemap.xml"
+    static func systemJSON(_ id: String) -> String { "data/systems/\(id).json" }
+
+    /// One system as JSON: stable id and URL, fields in schema order, translations, dates.
+    static func systemValue(_ system: PublicRegister.System, register: PublicRegister, layout: SiteLayout) -> Value {
+        var translations = Object()
+        for language in system.translations.keys.sorted() {
+            guard let translation = system.translations[language] else { continue }
+            var fields = ordered(translation.fields, schema: register.schema)
+            fields.set(Member(key: "description", value: Value(.string(translation.body))))
+            translations.set(Member(key: language, value: Value(.object(fields))))
+        }
+        let history = system.history.map { change in
+            Value(.object(Object([Member(key: "date", value: Value(.string(change.date))), Member(key: "message", value: Value(.string(change.message)))])))
+        }
+        return Value(.object(Object([
+            Member(key: "id", value: Value(.string(system.id))),
+            Member(key: "url", value: Value(.string(layout.absolute(SiteLayout.system(system.id))))),
+            Member(key: "language", value: Value(.string(layout.defaultLanguage))),
+            Member(key: "fields", value: Value(.object(ordered(system.fields, schema: register.schema)))),
+            Member(key: "description", value: Value(.string(system.body))),
+            Member(key: "translations", value: Value(.object(translations))),
+            Member(key: "first_published", value: system.firstPublished.map { Value(.string($0)) } ?? .null),
+            Member(key: "last_updated", value: system.lastUpdated.map { Value(.string($0)) } ?? .null),
+            Member(key: "history", value: Value(.array(history))),
+        ])))
+    }
+
+    /// Fields in the schema's order, so every file lists them the same way.
+    static func ordered(_ fields: Object, schema: EntrySchema) -> Object {
+        var result = Object()
+        for field in schema.fields { if let member = fields.member(field.key) { result.set(member) } }
+        for member in fields.members where result.member(member.key) == nil { result.set(member) }
+        return result
+    }
+
+    static func registerValue(_ systems: [Value], register: PublicRegister, layout: SiteLayout) -> Value {
+        let organization = Object(register.settings.languages.map {
+            Member(key: $0, value: Value(.string(register.settings.organization.text($0, fallback: layout.defaultLanguage))))
+        })
+        return Value(.object(Object([
+            Member(key: "format", value: Value(.string("algoreg-register"))),
+            Member(key: "version", value: Value(.integer(1))),
+            Member(key: "organization", value: Value(.object(organization))),
+            Member(key: "url", value: Value(.string(layout.baseURL + "/"))),
+            Member(key: "languages", value: Value(.array(register.settings.languages.map { Value(.string($0)) }))),
+            Member(key: "updated", value: Value(.string(register.contentDate))),
+            Member(key: "schema", value: Value(.string(layout.absolute(schemaJSON)))),
+            Member(key: "count", value: Value(.integer(systems.count))),
+            Member(key: "systems", value: Value(.array(systems))),
+        ])))
+    }
+
+    /// The entry schema without private fields, as JSON.
+    static func schemaValue(_ schema: EntrySchema) -> Value {
+        let privateKeys = Set(schema.fields.filter(\.isPrivate).map(\.key))
+        guard var root = schema.source.object else { return schema.source }
+        if var properties = root["properties"]?.object {
+            for key in privateKeys { properties.remove(key) }
+            root.set(Member(key: "properties", value: Value(.object(properties))))
+        }
+        return Value(.object(root))
+    }
+
+    /// One row per system; lists of text joined with "; ", lists of groups as JSON text.
+    static func csv(_ register: PublicRegister, layout: SiteLayout) -> String {
+        let fields = register.schema.fields.filter { !$0.isPrivate }
+        var header = ["id", "url"] + fields.map(\.key) + ["description", "first_published", "last_updated"]
+        header = header.map(csvCell)
+        var output = header.joined(separator: ",") + "\r\n"
+        for system in register.systems {
+            var row = [system.id, layout.absolute(SiteLayout.system(system.id))]
+            for field in fields {
+                row.append(system.fields[field.key].map(flatten) ?? "")
+            }
+            row += [system.body, system.firstPublished ?? "", system.lastUpdated ?? ""]
+            output += row.map(csvCell).joined(separator: ",") + "\r\n"
+        }
+        return output
+    }
+
+    static func flatten(_ value: Value) -> String {
+        switch value.kind {
+        case .null: return ""
+        case .string(let text): return text
+        case .bool(let flag): return flag ? "true" : "false"
+        case .integer, .number: return value.jsonText(pretty: false)
+        case .array(let items) where items.allSatisfy({ $0.string != nil }): return items.compactMap(\.string).joined(separator: "; ")
+        default: return value.jsonText(pretty: false)
+        }
+    }
+
+    /// RFC 4180: quote when needed, double the quotes inside.
+    static func csvCell(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Atom feed of systems, newest change first.
+    static func atom(_ register: PublicRegister, layout: SiteLayout, title: String) -> String {
+        let systems = register.systems.sorted { ($0.lastUpdated ?? "", $0.id) > ($1.lastUpdated ?? "", $1.id) }
+        var xml = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(HTML.escape(layout.defaultLanguage))">
+          <title>\(HTML.escape(title))</title>
+          <id>\(HTML.escape(layout.baseURL))/</id>
+          <link rel="alternate" href="\(HTML.escape(layout.baseURL))/"/>
+          <link rel="self" href="\(HTML.escape(layout.absolute(feed)))"/>
+          <updated>\(register.contentDate)T00:00:00Z</updated>
+          <author><name>\(HTML.escape(register.settings.organization.text(layout.defaultLanguage, fallback: layout.defaultLanguage)))</name></author>
+
+        """
+        for system in systems {
+            let url = layout.absolute(SiteLayout.system(system.id))
+            let updated = system.lastUpdated ?? register.contentDate
+            let latest = system.history.first?.message
+            xml += """
+              <entry>
+                <title>\(HTML.escape(system.string("name") ?? system.id))</title>
+                <id>\(HTML.escape(url))</id>
+                <link rel="alternate" href="\(HTML.escape(url))"/>
+                <published>\(system.firstPublished ?? updated)T00:00:00Z</published>
+                <updated>\(updated)T00:00:00Z</updated>
+                <summary>\(HTML.escape((system.string("description_short") ?? "") + (latest.map { " — \($0)" } ?? "")))</summary>
+              </entry>
+
+            """
+        }
+        return xml + "</feed>\n"
+    }
+
+    static func sitemap(_ paths: [(path: String, lastModified: String?)], layout: SiteLayout) -> String {
+        var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        for (path, lastModified) in paths.sorted(by: { $0.path < $1.path }) {
+            xml += "  <url><loc>\(HTML.escape(layout.absolute(path)))</loc>"
+            if let lastModified { xml += "<lastmod>\(lastModified)</lastmod>" }
+            xml += "</url>\n"
+        }
+        return xml + "</urlset>\n"
+    }
+}

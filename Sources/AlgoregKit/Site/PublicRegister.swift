@@ -1,0 +1,102 @@
+/// The register as the public may see it: private fields removed once, here, so no later
+/// stage (pages, JSON, CSV, feeds) can leak them.
+public struct PublicRegister: Sendable {
+    public struct System: Sendable {
+        public var id: String
+        public var fields: Object
+        public var body: String
+        /// Translated fields and body per language (private fields removed too).
+        public var translations: [String: (fields: Object, body: String)]
+        public var firstPublished: String?
+        public var lastUpdated: String?
+        public var history: [History.Change]
+
+        public func value(_ key: String, language: String) -> Value? {
+            translations[language]?.fields[key] ?? fields[key]
+        }
+
+        public func body(language: String) -> String {
+            if let translated = translations[language]?.body, !translated.allSatisfy(\.isWhitespace) { return translated }
+            return body
+        }
+
+        public func string(_ key: String) -> String? { fields[key]?.string }
+    }
+
+    public var settings: Settings
+    public var schema: EntrySchema
+    /// Public systems sorted by id; drafts are left out unless asked for.
+    public var systems: [System]
+    public var aboutPages: [String: Entry.Translation]
+    /// Date the content was last changed: SOURCE_DATE_EPOCH, else git, else front matter.
+    public var contentDate: String
+
+    public init(_ register: Register, history: History, includeDrafts: Bool = false, sourceDateEpoch: String? = nil) {
+        settings = register.settings
+        schema = register.schema
+        aboutPages = register.aboutPages
+        let privateFields = register.schema.fields
+        let registerRoot = register.root + "/"
+        systems = register.entries.filter { includeDrafts || !$0.isDraft }.map { entry in
+            let relative = entry.file.hasPrefix(registerRoot) ? String(entry.file.dropFirst(registerRoot.count)) : entry.file
+            var changes = history.changes(for: relative)
+            for translation in entry.translations.values {
+                let path = translation.file.hasPrefix(registerRoot) ? String(translation.file.dropFirst(registerRoot.count)) : translation.file
+                changes += history.changes(for: path)
+            }
+            changes.sort { ($0.date, $0.message) > ($1.date, $1.message) }
+            let translations = entry.translations.mapValues { (fields: Self.removePrivate($0.fields, schema: privateFields), body: $0.body) }
+            return System(
+                id: entry.id,
+                fields: Self.removePrivate(entry.fields, schema: privateFields),
+                body: entry.body,
+                translations: translations,
+                firstPublished: changes.last?.date ?? entry.publicationDate,
+                lastUpdated: changes.first?.date ?? entry.lastChangeDate ?? entry.publicationDate,
+                history: changes)
+        }
+        contentDate = sourceDateEpoch.flatMap(Self.date(fromEpoch:))
+            ?? history.latest
+            ?? systems.compactMap(\.lastUpdated).max()
+            ?? "1970-01-01"
+    }
+
+    /// Removes every field marked `x-private`, at any depth, including inside lists.
+    static func removePrivate(_ object: Object, schema fields: [EntrySchema.Field]) -> Object {
+        var result = Object()
+        for member in object.members {
+            let field = fields.first { $0.key == member.key }
+            if field?.isPrivate == true { continue }
+            var copy = member
+            if let children = field?.children, !children.isEmpty {
+                copy.value = removePrivate(member.value, schema: children)
+            }
+            result.set(copy)
+        }
+        return result
+    }
+
+    static func removePrivate(_ value: Value, schema fields: [EntrySchema.Field]) -> Value {
+        switch value.kind {
+        case .object(let object): return Value(.object(removePrivate(object, schema: fields)), at: value.location)
+        case .array(let items): return Value(.array(items.map { removePrivate($0, schema: fields) }), at: value.location)
+        default: return value
+        }
+    }
+
+    static func date(fromEpoch text: String) -> String? {
+        guard let seconds = Int(text.trimmingCharacters(in: .whitespaces)) else { return nil }
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm), no clock or locale.
+        let z = days + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let dayOfEra = z - era * 146097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthPrime = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
+        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return String(format: "%04d-%02d-%02d", year, month, day)
+    }
+}

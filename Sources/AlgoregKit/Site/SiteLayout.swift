@@ -1,0 +1,31 @@
+/// Where each page and file of the portal lives. The default language sits at the site root,
+/// other languages under `<code>/`; pages are folders with an `index.html` (clean URLs).
+struct SiteLayout: Sendable {
+    var languages: [String]
+    var baseURL: String
+
+    var defaultLanguage: String { languages.first ?? "en" }
+
+    /// Folder of a language's pages: "" for the default language, "nl/" for Dutch.
+    func prefix(_ language: String) -> String { language == defaultLanguage ? "" : "\(language)/" }
+
+    /// Page paths relative to a language's folder, ending in "/" ("" is the home page).
+    static func system(_ id: String) -> String { "systems/\(id)/" }
+    static func department(_ id: String) -> String { "departments/\(id)/" }
+    static let departments = "departments/"
+    static let about = "about/"
+    static func filter(_ facet: String, _ value: String) -> String { "filter/\(facet)/\(RegisterLoader.slug(value))/" }
+
+    /// The path of a page in a language, relative to the site root ("nl/systems/x/").
+    func path(_ page: String, language: String) -> String { prefix(language) + page }
+
+    /// The file to write for a page path.
+    static func file(for path: String) -> String { path + "index.html" }
+
+    /// How to get from the page at `from` back to the site root ("../../").
+    static func root(from path: String) -> String {
+        String(repeating: "../", count: path.split(separator: "/").count)
+    }
+
+    func absolute(_ path: String) -> String { "\(baseURL)/\(path)" }
+}
