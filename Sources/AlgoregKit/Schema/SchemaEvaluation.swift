@@ -12,9 +12,12 @@ struct Evaluation {
     }
 
     /// Marks violations recorded since `start` as caused by a rule the schema describes.
+    /// A described `allOf` item that itself holds the `if` would add its description twice.
     mutating func addContext(_ description: String?, since start: Int) {
         guard let description, collectsAll else { return }
-        for index in start..<violations.count { violations[index].context.insert(description, at: 0) }
+        for index in start..<violations.count where violations[index].context.first != description {
+            violations[index].context.insert(description, at: 0)
+        }
     }
 }
 
