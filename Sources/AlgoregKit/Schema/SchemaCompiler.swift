@@ -111,12 +111,12 @@ struct SchemaCompiler {
             case "properties", "patternProperties", "additionalProperties":
                 if !membersDone {
                     membersDone = true
-                    if let check = compileMembers(object, pointer: pointer) { checks.append(check) }
+                    checks.append(compileMembers(object, pointer: pointer))
                 }
             case "prefixItems", "items":
                 if !itemsDone {
                     itemsDone = true
-                    if let check = compileItems(object, pointer: pointer) { checks.append(check) }
+                    checks.append(compileItems(object, pointer: pointer))
                 }
             case "contains", "minContains", "maxContains":
                 if !containsDone {
@@ -155,7 +155,7 @@ struct SchemaCompiler {
                 guard let name = value.string else { reportShape(key, "a string", at: value.location); continue }
                 if let format = StringFormat(rawValue: name) { checks.append(.format(format)) }
             case "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties":
-                guard let limit = count(value, keyword: key) else { continue }
+                guard let limit = wholeNumber(value, keyword: key) else { continue }
                 switch key {
                 case "minLength": checks.append(.minLength(limit))
                 case "maxLength": checks.append(.maxLength(limit))
@@ -236,7 +236,7 @@ struct SchemaCompiler {
         return .type(types, names: typeNames)
     }
 
-    private mutating func compileMembers(_ object: Object, pointer: [String]) -> SchemaCheck? {
+    private mutating func compileMembers(_ object: Object, pointer: [String]) -> SchemaCheck {
         var properties: [String: SchemaNode] = [:]
         var declaredNames: [String] = []
         if let value = object["properties"] as Value? {
@@ -270,7 +270,7 @@ struct SchemaCompiler {
         return .members(properties: properties, patterns: patterns, additional: additional, declaredNames: declaredNames)
     }
 
-    private mutating func compileItems(_ object: Object, pointer: [String]) -> SchemaCheck? {
+    private mutating func compileItems(_ object: Object, pointer: [String]) -> SchemaCheck {
         var prefix: [SchemaNode] = []
         if let value = object["prefixItems"] as Value? {
             prefix = schemaList(value, keyword: "prefixItems", pointer: pointer + ["prefixItems"]) ?? []
@@ -280,8 +280,8 @@ struct SchemaCompiler {
     }
 
     private mutating func compileContains(_ object: Object, pointer: [String]) -> SchemaCheck? {
-        let minimum = (object["minContains"] as Value?).flatMap { count($0, keyword: "minContains") }
-        let maximum = (object["maxContains"] as Value?).flatMap { count($0, keyword: "maxContains") }
+        let minimum = (object["minContains"] as Value?).flatMap { wholeNumber($0, keyword: "minContains") }
+        let maximum = (object["maxContains"] as Value?).flatMap { wholeNumber($0, keyword: "maxContains") }
         guard let value = object["contains"] as Value? else { return nil }
         return .contains(compile(value, pointer: pointer + ["contains"]), minimum: minimum ?? 1, maximum: maximum)
     }
@@ -326,7 +326,7 @@ struct SchemaCompiler {
     }
 
     /// A non-negative whole number; 2.0 is accepted as the specification allows.
-    private mutating func count(_ value: Value, keyword: String) -> Int? {
+    private mutating func wholeNumber(_ value: Value, keyword: String) -> Int? {
         if let number = value.double, number >= 0, number.rounded() == number, number < Double(Int.max) {
             return Int(number)
         }

@@ -27,7 +27,7 @@ public enum PathComponent: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// One way an instance fails the schema.
-public struct SchemaViolation: Sendable {
+public struct SchemaViolation: Sendable, Equatable {
     public var instancePath: [PathComponent]
     /// The offending value; for an additional property or a bad property name the key;
     /// for missing required properties the object.
@@ -49,7 +49,7 @@ public struct SchemaViolation: Sendable {
     public var pathText: String { instancePath.map(\.description).joined(separator: ".") }
 }
 
-public enum ViolationKind: Sendable {
+public enum ViolationKind: Sendable, Equatable {
     /// All names missing from one `required`, reported together.
     case missingRequired([String])
     /// `allowed` are the names from `properties`, for "did you mean".
