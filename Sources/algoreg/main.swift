@@ -7,8 +7,8 @@ struct Algoreg: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "algoreg",
         abstract: "Publish a city's algorithm and AI register from Markdown files.",
-        subcommands: [Validate.self],
-        defaultSubcommand: Validate.self
+        subcommands: [Build.self, Validate.self],
+        defaultSubcommand: Build.self
     )
 }
 
@@ -45,12 +45,46 @@ struct Validate: ParsableCommand {
     func run() throws {
         let format = try options.diagnosticFormat()
         let result = RegisterValidator.validate(options.registry)
-        let output = DiagnosticPrinter.render(result.diagnostics, format: format, checkedFiles: result.checkedFiles)
-        if format == .text {
-            FileHandle.standardError.write(Data(output.utf8))
-        } else {
-            FileHandle.standardOutput.write(Data(output.utf8))
-        }
+        report(result.diagnostics, format: format, checkedFiles: result.checkedFiles)
         if result.diagnostics.hasErrors || (options.strict && !result.diagnostics.isEmpty) { throw Exit.invalid }
+    }
+}
+
+/// Prints diagnostics: the human format on standard error, machine formats on standard output.
+func report(_ diagnostics: [Diagnostic], format: DiagnosticFormat, checkedFiles: Int) {
+    let output = DiagnosticPrinter.render(diagnostics, format: format, checkedFiles: checkedFiles)
+    let handle = format == .text ? FileHandle.standardError : FileHandle.standardOutput
+    handle.write(Data(output.utf8))
+}
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate the register and render it into the portal, the open data and the feeds.")
+
+    @OptionGroup var options: RegistryOptions
+
+    @Option(name: .long, help: "The templates folder.")
+    var templates: String = "Templates"
+
+    @Option(name: .long, help: "The output folder; replaced as a whole only when the build succeeds.")
+    var output: String = "Site"
+
+    @Flag(name: .long, help: "Also publish entries marked `draft: true` (marked incomplete on their pages).")
+    var includeDrafts = false
+
+    func run() throws {
+        let format = try options.diagnosticFormat()
+        let started = Date()
+        let result = SiteBuilder.build(SiteBuilder.Options(registry: options.registry, templates: templates, output: output, includeDrafts: includeDrafts))
+        let blocking = result.diagnostics.hasErrors || (options.strict && !result.diagnostics.isEmpty)
+        if !result.diagnostics.isEmpty || format != .text {
+            report(result.diagnostics, format: format, checkedFiles: result.checkedFiles)
+        }
+        guard result.succeeded, !blocking else {
+            FileHandle.standardError.write(Data("The site was not built; `\(output)` is unchanged.\n".utf8))
+            throw result.diagnostics.contains(where: { $0.code == .outputFailed || $0.code == .outputNotOurs }) ? Exit.usage : Exit.invalid
+        }
+        let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
+        FileHandle.standardError.write(Data("Built \(result.pages) pages (\(result.files) files) into \(output)/ in \(seconds) s.\n".utf8))
     }
 }

@@ -133,12 +133,14 @@ extension Value {
 }
 
 extension Value: Equatable {
-    /// JSON equality: locations are ignored, 1 equals 1.0, object member order does not matter.
+    /// JSON equality: locations are ignored, 1 equals 1.0, object member order does not matter,
+    /// and strings compare code point by code point ("é" and "e\u{301}" differ, as JSON Schema
+    /// requires; Swift's `String ==` would call them equal).
     public static func == (a: Value, b: Value) -> Bool {
         switch (a.kind, b.kind) {
         case (.null, .null): return true
         case (.bool(let x), .bool(let y)): return x == y
-        case (.string(let x), .string(let y)): return x == y
+        case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
         case (.array(let x), .array(let y)): return x == y
         case (.object(let x), .object(let y)):
             guard x.count == y.count else { return false }

@@ -113,11 +113,11 @@ extension SchemaCheck {
             }
             return valid
         case .enumeration(let allowed):
-            if allowed.contains(where: { $0.isJSONEqual(to: instance) }) { return true }
+            if allowed.contains(where: { $0 == instance }) { return true }
             evaluation.report(.enumeration(allowed: allowed), at: instance.location)
             return false
         case .constant(let expected):
-            if instance.isJSONEqual(to: expected) { return true }
+            if instance == expected { return true }
             evaluation.report(.constant(expected), at: instance.location)
             return false
         case .pattern(let regex, let source):
@@ -307,27 +307,8 @@ extension SchemaCheck {
     private static func firstDuplicate(in elements: [Value]) -> (Int, Int)? {
         guard elements.count > 1 else { return nil }
         for duplicate in 1..<elements.count {
-            for first in 0..<duplicate where elements[first].isJSONEqual(to: elements[duplicate]) { return (first, duplicate) }
+            for first in 0..<duplicate where elements[first] == elements[duplicate] { return (first, duplicate) }
         }
         return nil
-    }
-}
-
-extension Value {
-    /// JSON Schema equality: like `==` (1 equals 1.0, member order ignored), but strings are
-    /// compared code point by code point, so "é" and "e\u{301}" differ as the specification
-    /// requires (Swift's `String ==` treats canonically equivalent strings as equal).
-    func isJSONEqual(to other: Value) -> Bool {
-        switch (kind, other.kind) {
-        case (.string(let a), .string(let b)):
-            return a.utf8.elementsEqual(b.utf8)
-        case (.array(let a), .array(let b)):
-            return a.count == b.count && zip(a, b).allSatisfy { $0.isJSONEqual(to: $1) }
-        case (.object(let a), .object(let b)):
-            return a.count == b.count
-                && a.members.allSatisfy { member in (b[member.key] as Value?).map { member.value.isJSONEqual(to: $0) } ?? false }
-        default:
-            return self == other
-        }
     }
 }

@@ -1,0 +1,127 @@
+import Foundation
+
+/// `algoreg build`: validate, render every page in every language, write the open data, and
+/// swap the result into the output folder.
+public enum SiteBuilder {
+    public struct Options: Sendable {
+        public var registry: String
+        public var templates: String
+        public var output: String
+        public var includeDrafts: Bool
+        /// Fixes the content date, as reproducible-builds.org defines it.
+        public var sourceDateEpoch: String?
+        public var validation: ValidationOptions
+
+        public init(registry: String = "Registry", templates: String = "Templates", output: String = "Site",
+                    includeDrafts: Bool = false, sourceDateEpoch: String? = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"],
+                    validation: ValidationOptions = ValidationOptions()) {
+            self.registry = registry
+            self.templates = templates
+            self.output = output
+            self.includeDrafts = includeDrafts
+            self.sourceDateEpoch = sourceDateEpoch
+            self.validation = validation
+        }
+    }
+
+    public struct Result: Sendable {
+        public var diagnostics: [Diagnostic]
+        public var checkedFiles: Int
+        /// Pages and other files written; 0 when the build failed.
+        public var pages: Int
+        public var files: Int
+        public var succeeded: Bool
+    }
+
+    public static func build(_ options: Options) -> Result {
+        let validation = RegisterValidator.validate(options.registry, options: options.validation)
+        var diagnostics = validation.diagnostics
+        func failed() -> Result {
+            Result(diagnostics: Diagnostic.sortedForReading(diagnostics), checkedFiles: validation.checkedFiles, pages: 0, files: 0, succeeded: false)
+        }
+        let (templates, templateProblems) = TemplateSet.load(options.templates)
+        diagnostics += templateProblems
+        guard let register = validation.register, let templates else { return failed() }
+
+        let output = SiteOutput(output: options.output)
+        do {
+            try output.checkOwnership()
+            try output.prepare()
+            let history = History.read(registerFolder: URL(fileURLWithPath: options.registry))
+            let publicRegister = PublicRegister(register, history: history, includeDrafts: options.includeDrafts, sourceDateEpoch: options.sourceDateEpoch)
+            let (pages, files) = try write(publicRegister, templates: templates, to: output)
+            try output.commit()
+            return Result(diagnostics: diagnostics, checkedFiles: validation.checkedFiles, pages: pages, files: files, succeeded: true)
+        } catch {
+            output.abandon()
+            diagnostics.append(error.diagnostic)
+            return failed()
+        }
+    }
+
+    static func write(_ register: PublicRegister, templates: TemplateSet, to output: SiteOutput) throws(SiteOutput.Failure) -> (pages: Int, files: Int) {
+        let layout = SiteLayout(languages: register.settings.languages, baseURL: register.settings.baseURL)
+        let contexts = PageContexts(register: register, templates: templates, layout: layout)
+        var pagePaths: [(path: String, lastModified: String?)] = []
+        var files = 0
+        func page(_ path: String, _ template: String, _ context: [String: Any], lastModified: String? = nil) throws(SiteOutput.Failure) {
+            try output.write(SiteLayout.file(for: path), templates.render(page: template, context: context))
+            pagePaths.append((path, lastModified))
+            files += 1
+        }
+        for language in layout.languages {
+            try page(layout.path("", language: language), "home", contexts.home(language: language), lastModified: register.contentDate)
+            try page(layout.path(SiteLayout.departments, language: language), "departments", contexts.departments(language: language))
+            for department in register.settings.departments {
+                try page(layout.path(SiteLayout.department(department.id), language: language), "department", contexts.department(department, language: language))
+            }
+            for (path, context) in contexts.filterPages(language: language) {
+                try page(path, "filter", context)
+            }
+            try page(layout.path(SiteLayout.about, language: language), "about", contexts.about(language: language))
+        }
+        try output.write("404.html", templates.render(page: "notfound", context: contexts.notFound()))
+        files += 1
+
+        // Systems: every language's page and the JSON, rendered on all cores.
+        let results = register.systems.parallelMap { system -> Swift.Result<(pages: [String], json: Value), SiteOutput.Failure> in
+            do throws(SiteOutput.Failure) {
+                var paths: [String] = []
+                for language in layout.languages {
+                    let path = layout.path(SiteLayout.system(system.id), language: language)
+                    try output.write(SiteLayout.file(for: path), templates.render(page: "system", context: contexts.system(system, language: language)))
+                    paths.append(path)
+                }
+                let json = OpenData.systemValue(system, register: register, layout: layout)
+                try output.write(OpenData.systemJSON(system.id), json.jsonText(pretty: true) + "\n")
+                return .success((paths, json))
+            } catch {
+                return .failure(error)
+            }
+        }
+        var systemValues: [Value] = []
+        for (system, result) in zip(register.systems, results) {
+            switch result {
+            case .success(let written):
+                for path in written.pages { pagePaths.append((path, system.lastUpdated)) }
+                files += written.pages.count + 1
+                systemValues.append(written.json)
+            case .failure(let failure):
+                throw failure
+            }
+        }
+        let siteTitle = (templates.uiStrings(layout.defaultLanguage, fallback: layout.defaultLanguage)["site_title"] as? String) ?? "Algorithm register"
+        let organization = register.settings.organization.text(layout.defaultLanguage, fallback: layout.defaultLanguage)
+        try output.write(OpenData.registerJSON, OpenData.registerValue(systemValues, register: register, layout: layout).jsonText(pretty: true) + "\n")
+        try output.write(OpenData.registerCSV, OpenData.csv(register, layout: layout))
+        try output.write(OpenData.schemaJSON, OpenData.schemaValue(register.schema).jsonText(pretty: true) + "\n")
+        try output.write(OpenData.feed, OpenData.atom(register, layout: layout, title: "\(siteTitle) — \(organization)"))
+        try output.write(OpenData.sitemap, OpenData.sitemap(pagePaths, layout: layout))
+        files += 5
+        for asset in templates.assets {
+            try output.copy(templates.folder.appendingPathComponent("assets").appendingPathComponent(asset), to: "assets/\(asset)")
+            files += 1
+        }
+        return (pagePaths.count, files)
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// Writes a build into a staging folder beside the output and swaps it in only when every
+/// file was written, so a failed build leaves the previous site as it was.
+struct SiteOutput {
+    /// Marks an output folder as made by Algoreg, so we never replace someone else's folder.
+    static let marker = ".algoreg-site"
+    /// Files a repository may keep in its empty `Site/` folder; they survive a build.
+    static let keptFiles = [".gitkeep", "README.md"]
+
+    let output: URL
+    let staging: URL
+    let displayOutput: String
+
+    enum Failure: Error {
+        case notOurs(Diagnostic)
+        case io(Diagnostic)
+
+        var diagnostic: Diagnostic {
+            switch self {
+            case .notOurs(let d), .io(let d): return d
+            }
+        }
+    }
+
+    init(output path: String) {
+        output = URL(fileURLWithPath: path).standardizedFileURL
+        displayOutput = path
+        staging = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
+    }
+
+    /// Refuses a non-empty output folder that Algoreg did not create.
+    func checkOwnership() throws(Failure) {
+        let fileManager = FileManager.default
+        var isFolder: ObjCBool = false
+        guard fileManager.fileExists(atPath: output.path, isDirectory: &isFolder) else { return }
+        guard isFolder.boolValue else {
+            throw .notOurs(Diagnostic(file: displayOutput, location: nil, code: .outputNotOurs,
+                message: "The output `\(displayOutput)` is a file, not a folder.", fix: "Choose another `--output` folder."))
+        }
+        let contents = (try? fileManager.contentsOfDirectory(atPath: output.path)) ?? []
+        let foreign = contents.filter { !Self.keptFiles.contains($0) }
+        if !foreign.isEmpty && !contents.contains(Self.marker) {
+            throw .notOurs(Diagnostic(file: displayOutput, location: nil, code: .outputNotOurs,
+                message: "The output folder `\(displayOutput)` already holds files that Algoreg did not write (\(foreign.sorted().prefix(3).joined(separator: ", "))\(foreign.count > 3 ? ", ..." : "")); it is not replaced.",
+                fix: "Choose an empty or new folder with `--output`, or delete this folder's contents yourself if it really is an old build."))
+        }
+    }
+
+    func prepare() throws(Failure) {
+        try? FileManager.default.removeItem(at: staging)
+        do {
+            try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        } catch {
+            throw .io(Diagnostic(file: displayOutput, location: nil, code: .outputFailed,
+                message: "The build folder `\(staging.path)` cannot be created: \(error.localizedDescription).",
+                fix: "Check that you may write next to `\(displayOutput)` and that the disk is not full."))
+        }
+    }
+
+    /// Writes one file (path relative to the site root), creating its folders.
+    func write(_ relative: String, _ contents: String) throws(Failure) {
+        try write(relative, Data(contents.utf8))
+    }
+
+    func write(_ relative: String, _ data: Data) throws(Failure) {
+        let url = staging.appendingPathComponent(relative)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: url)
+        } catch {
+            throw .io(Diagnostic(file: "\(displayOutput)/\(relative)", location: nil, code: .outputFailed,
+                message: "The file cannot be written: \(error.localizedDescription).", fix: "Check the disk space and permissions."))
+        }
+    }
+
+    func copy(_ source: URL, to relative: String) throws(Failure) {
+        guard let data = FileManager.default.contents(atPath: source.path) else {
+            throw .io(Diagnostic(file: source.path, location: nil, code: .outputFailed, message: "The file cannot be read.", fix: nil))
+        }
+        try write(relative, data)
+    }
+
+    /// Replaces the output with the staging folder: rename the old one away, rename the new one
+    /// in, then delete the old one.
+    func commit() throws(Failure) {
+        let fileManager = FileManager.default
+        try write(Self.marker, "This folder was written by `algoreg build`; it is replaced as a whole by the next build.\n")
+        for kept in Self.keptFiles {
+            let old = output.appendingPathComponent(kept)
+            if fileManager.fileExists(atPath: old.path) { try? fileManager.copyItem(at: old, to: staging.appendingPathComponent(kept)) }
+        }
+        let previous = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).previous-\(ProcessInfo.processInfo.processIdentifier)")
+        do {
+            if fileManager.fileExists(atPath: output.path) { try fileManager.moveItem(at: output, to: previous) }
+            try fileManager.moveItem(at: staging, to: output)
+        } catch {
+            if !fileManager.fileExists(atPath: output.path), fileManager.fileExists(atPath: previous.path) {
+                try? fileManager.moveItem(at: previous, to: output)
+            }
+            throw .io(Diagnostic(file: displayOutput, location: nil, code: .outputFailed,
+                message: "The new site could not replace `\(displayOutput)`: \(error.localizedDescription).", fix: "Check permissions of the folder that holds it."))
+        }
+        try? fileManager.removeItem(at: previous)
+    }
+
+    func abandon() {
+        try? FileManager.default.removeItem(at: staging)
+    }
+}
