@@ -218,7 +218,7 @@ public enum RegisterLoader {
         case .null: break
         default:
             diagnostics.append(Diagnostic(file: displayPath, location: value.location, code: .wrongType,
-                message: "The front matter must be a list of `field: value` lines, but it is a single \(value.jsonTypeName).",
+                message: "The front matter must be a list of `field: value` lines, but it is \(value.array != nil ? "a list" : "a single value").",
                 fix: "Write each field on its own line as `field: value`."))
             return (nil, diagnostics)
         }

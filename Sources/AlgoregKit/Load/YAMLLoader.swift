@@ -161,7 +161,7 @@ public enum YAMLLoader {
                     problems.append(Problem(code: .nonStringKey, location: value.location,
                         message: value.isNull
                             ? "A field has no name before its colon."
-                            : "The field name `\(keyText)` is read as a \(value.jsonTypeName), not as text.",
+                            : "The field name `\(keyText)` is read as \(value.bool != nil ? "true or false" : "a number"), not as text.",
                         fix: value.isNull ? "Write the field name before the colon." : "Put the field name in quotes, e.g. `\"\(keyText)\": ...`, or use a word."))
                     key = "\u{0}ignored"
                 } else if let first = seen[key] {
@@ -188,7 +188,9 @@ public enum YAMLLoader {
                 return
             }
             let context = parser.context.map { String(cString: $0) }
-            if context != nil && location.line > Int(parser.context_mark.line) + 1 + lineOffset && problem.contains("could not find expected ':'") {
+            // An unclosed quote is reported where the text ends; point at the quote instead.
+            let pointsAtContext = problem.contains("could not find expected ':'") || (context?.contains("quoted scalar") ?? false)
+            if context != nil && location.line > Int(parser.context_mark.line) + 1 + lineOffset && pointsAtContext {
                 location = SourceLocation(line: Int(parser.context_mark.line) + 1 + lineOffset, column: Int(parser.context_mark.column) + 1)
             }
             let (message, fix) = Self.explain(problem: problem, context: context)
@@ -225,6 +227,9 @@ public enum YAMLLoader {
             case let p where p.contains("did not find expected key"):
                 return ("The indentation here does not line up with the fields around it.",
                         "Indent fields of the same block by the same number of spaces.")
+            case let p where p.contains("found unexpected end of stream") && (context?.contains("quoted scalar") ?? false):
+                return ("A quoted value starts here but its closing quote is missing.",
+                        "Add the closing quote at the end of the value, or remove the opening one.")
             case let p where p.contains("found unexpected end of stream"):
                 return ("The front matter ends inside an unfinished value, probably an unclosed quote or bracket.",
                         "Close the quote or bracket that was opened.")

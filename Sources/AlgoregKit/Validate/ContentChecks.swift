@@ -54,8 +54,10 @@ enum ContentChecks {
             targets.append((text.trimmingCharacters(in: .whitespaces), 0))
         } else if text.contains("](") || text.contains("<") || text.contains("]:") {
             for match in text.matches(of: markdownLink) {
-                let offset = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: match.range.lowerBound.samePosition(in: text.unicodeScalars) ?? text.unicodeScalars.startIndex)
-                targets.append((String(match.output.1 ?? match.output.2 ?? match.output.3 ?? ""), offset))
+                guard let target = match.output.1 ?? match.output.2 ?? match.output.3 else { continue }
+                // Point at the link's target, where the fix is needed.
+                let offset = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: target.startIndex.samePosition(in: text.unicodeScalars) ?? text.unicodeScalars.startIndex)
+                targets.append((String(target), offset))
             }
         }
         return targets.compactMap { target, offset in
