@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import AlgoregKit
+
+/// Files that cannot be parsed at all: each gets one diagnostic for the whole file and the
+/// rest of the register is still checked.
+@Suite struct LoadTests {
+    func problems(writing relative: String, _ data: Data, settings: String? = nil) throws -> [Diagnostic] {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        if let settings { try register.write("register.yaml", settings) }
+        try register.write(relative, data)
+        return register.validate().diagnostics.filter { $0.file.hasSuffix(relative) }
+    }
+
+    @Test func invalidUTF8IsReportedWhereItStarts() throws {
+        var bytes = Data("---\nname: Caf".utf8)
+        bytes.append(0xE9) // Windows-1252 "é"
+        bytes.append(contentsOf: Data("\n---\n".utf8))
+        let found = try problems(writing: "systems/latin1.md", bytes)
+        #expect(found.map(\.code) == [.invalidUTF8])
+        #expect(found.first?.location == SourceLocation(line: 2, column: 10))
+    }
+
+    @Test func binaryAndEmptyFiles() throws {
+        #expect(try problems(writing: "systems/image.md", Data([0x89, 0x50, 0x4E, 0x47, 0, 0, 1])).map(\.code) == [.binaryFile])
+        #expect(try problems(writing: "systems/blank.md", Data("  \n\n".utf8)).map(\.code) == [.emptyFile])
+    }
+
+    @Test func fileOverTheSizeLimit() throws {
+        let settings = try String(contentsOf: Repository.fixtures.appendingPathComponent("register/register.yaml"), encoding: .utf8) + "max_file_size: 1KB\n"
+        let big = Data(("---\nname: x\n---\n" + String(repeating: "words ", count: 400)).utf8)
+        let found = try problems(writing: "systems/big.md", big, settings: settings)
+        #expect(found.map(\.code) == [.fileTooLarge])
+        #expect(found.first?.message.contains("1 KB") == true)
+    }
+
+    @Test func badFileNamesAreNotValidIDs() throws {
+        let found = try problems(writing: "systems/My Chatbot.md", Data("---\nname: x\n---\n".utf8))
+        #expect(found.map(\.code) == [.badFileName])
+        #expect(found.first?.fix?.contains("my-chatbot.md") == true)
+    }
+
+    @Test func byteOrderMarkAndCRLFAreAccepted() throws {
+        let valid = try String(contentsOf: Repository.fixtures.appendingPathComponent("register/systems/valid-entry.md"), encoding: .utf8)
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        try register.write("systems/valid-entry.md", "\u{FEFF}" + valid.replacingOccurrences(of: "\n", with: "\r\n"))
+        let result = register.validate()
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        #expect(result.register?.entries.first?.body == "The permit check compares licence plates with the permit register.\n")
+    }
+
+    @Test func symlinkLeadingOutsideTheRegisterIsNotRead() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("algoreg-outside-\(UUID().uuidString).md")
+        try Data("---\nname: secret\n---\n".utf8).write(to: outside)
+        defer { try? FileManager.default.removeItem(at: outside) }
+        try FileManager.default.createSymbolicLink(at: register.folder.appendingPathComponent("systems/linked.md"), withDestinationURL: outside)
+        let found = register.validate().diagnostics.filter { $0.file.hasSuffix("linked.md") }
+        #expect(found.map(\.code) == [.symlinkOutside])
+    }
+
+    @Test func missingRegisterFolder() {
+        let result = RegisterValidator.validate("/nonexistent/Registry")
+        #expect(result.diagnostics.map(\.code) == [.fileUnreadable])
+        #expect(result.register == nil)
+    }
+}

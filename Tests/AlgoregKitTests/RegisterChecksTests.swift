@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import AlgoregKit
+
+/// Checks that look across files: ids, names, translations, dates, placeholders, drafts.
+@Suite struct RegisterChecksTests {
+    let validEntry: String = (try? String(contentsOf: Repository.fixtures.appendingPathComponent("register/systems/valid-entry.md"), encoding: .utf8)) ?? ""
+
+    func register(languages: String = "[en]") throws -> TemporaryRegister {
+        let register = try TemporaryRegister()
+        let settings = try String(contentsOf: register.folder.appendingPathComponent("register.yaml"), encoding: .utf8)
+        try register.write("register.yaml", settings.replacingOccurrences(of: "languages: [en]", with: "languages: \(languages)"))
+        return register
+    }
+
+    @Test func duplicateIDsInSubfoldersAndDuplicateNames() throws {
+        let register = try register()
+        defer { register.delete() }
+        try register.write("systems/water/valid-entry.md", validEntry)
+        try register.write("systems/other.md", validEntry)
+        let codes = register.validate().diagnostics.map(\.code)
+        #expect(codes.filter { $0 == .duplicateID }.count == 1)
+        #expect(codes.filter { $0 == .duplicateName }.count == 2)
+    }
+
+    @Test func translationsAreCheckedAgainstTheEntryAndTheLanguages() throws {
+        let register = try register(languages: "[en, nl]")
+        defer { register.delete() }
+        try register.write("systems/valid-entry.nl.md", "---\ndescription_short: Controleert of een geparkeerde auto een geldige vergunning heeft.\nstatus: pilot\n---\nTekst.\n")
+        try register.write("systems/ghost.nl.md", "---\ngoal: |\n  Een doel dat lang genoeg is om te tellen.\n---\n")
+        try register.write("systems/valid-entry.fr.md", "---\ngoal: |\n  Un objectif assez long pour compter.\n---\n")
+        let diagnostics = register.validate().diagnostics
+        let untranslatable = diagnostics.first { $0.code == .untranslatableField }
+        #expect(untranslatable?.file.hasSuffix("valid-entry.nl.md") == true)
+        #expect(untranslatable?.location == SourceLocation(line: 3, column: 1))
+        #expect(diagnostics.contains { $0.code == .orphanTranslation && $0.file.hasSuffix("ghost.nl.md") })
+        #expect(diagnostics.contains { $0.code == .unknownLanguage && $0.file.hasSuffix("valid-entry.fr.md") })
+    }
+
+    @Test func aMissingTranslationIsAWarning() throws {
+        let register = try register(languages: "[en, nl]")
+        defer { register.delete() }
+        let result = register.validate()
+        #expect(result.diagnostics.map(\.code) == [.missingTranslation])
+        #expect(result.diagnostics.first?.severity == .warning)
+        #expect(result.register != nil)
+    }
+
+    @Test func translatedTextIsValidatedInTheTranslationFile() throws {
+        let register = try register(languages: "[en, nl]")
+        defer { register.delete() }
+        try register.write("systems/valid-entry.nl.md", "---\ndescription_short: \(String(repeating: "lang ", count: 40))\n---\n")
+        let found = register.validate().diagnostics.filter { $0.severity == .error }
+        #expect(found.map(\.code) == [.tooLong])
+        #expect(found.first?.file.hasSuffix("valid-entry.nl.md") == true)
+    }
+
+    @Test func overdueReviewAndPlaceholdersAreWarnings() throws {
+        let register = try register()
+        defer { register.delete() }
+        try register.write("systems/valid-entry.md", validEntry
+            .replacingOccurrences(of: "revision_date: 2099-01-01", with: "revision_date: 2024-12-31")
+            .replacingOccurrences(of: "The permit check compares", with: "TODO: describe. The permit check compares"))
+        let diagnostics = register.validate(today: "2025-01-01").diagnostics
+        #expect(Set(diagnostics.map(\.code)) == [.revisionOverdue, .placeholderText])
+        #expect(diagnostics.allSatisfy { $0.severity == .warning })
+        #expect(diagnostics.first { $0.code == .placeholderText }?.location == SourceLocation(line: 30, column: 1))
+    }
+
+    @Test func draftsReportMissingFieldsAsWarnings() throws {
+        let register = try register()
+        defer { register.delete() }
+        try register.write("systems/draft-entry.md", "---\nname: Imported system\ndraft: true\nstatus: planed\n---\n")
+        let diagnostics = register.validate().diagnostics
+        #expect(diagnostics.contains { $0.code == .draftIncomplete && $0.severity == .warning })
+        // Structure is still checked: a bad status value is an error even in a draft.
+        #expect(diagnostics.contains { $0.code == .notAllowedValue && $0.severity == .error })
+    }
+
+    @Test func settingsAreValidatedLikeEntries() throws {
+        let register = try register()
+        defer { register.delete() }
+        try register.write("register.yaml", "organization: Testville\nbase_url: not a url\nlanguages: [en]\ndepartmens: {}\n")
+        let diagnostics = register.validate().diagnostics.filter { $0.file.hasSuffix("register.yaml") }
+        #expect(diagnostics.contains { $0.code == .unknownField && $0.fix?.contains("departments") == true })
+        #expect(diagnostics.contains { $0.code == .wrongFormat || $0.code == .patternMismatch })
+    }
+
+    @Test func schemaProblemsPointIntoTheSchemaFile() throws {
+        let register = try register()
+        defer { register.delete() }
+        try register.write("schema.yaml", "type: object\nproperties:\n  name: {type: string, maxLenght: 5}\n  code: {type: string, pattern: \"([a-z\"}\n")
+        let diagnostics = register.validate().diagnostics.filter { $0.file.hasSuffix("schema.yaml") }
+        #expect(diagnostics.contains { $0.code == .schemaUnknownKeyword && $0.location?.line == 3 && $0.fix?.contains("maxLength") == true })
+        #expect(diagnostics.contains { $0.code == .schemaBadRegex && $0.location?.line == 4 })
+    }
+}
