@@ -40,7 +40,10 @@ struct PageContexts {
             "languages": languages,
             "alternates": alternates,
             "fallback": fallback,
+            "fallbackLanguage": defaultLanguage,
             "fallbackLanguageName": templates.languageName(defaultLanguage),
+            "links": ["departments": root + layout.path(SiteLayout.departments, language: language),
+                      "about": root + layout.path(SiteLayout.about, language: language)],
             "downloads": downloads(root: root, t: t),
             "buildDate": register.contentDate,
             "contact": ["email": settings.contactEmail ?? "", "feedbackUrl": settings.feedbackURL ?? ""],
@@ -158,7 +161,7 @@ struct PageContexts {
         let renderer = FieldRenderer(templates: templates, language: language, defaultLanguage: defaultLanguage, strings: t)
         var card = card(system, language: language, root: root)
         let shownElsewhere: Set<String> = ["name", "draft"]
-        let sections: [[String: Any]] = EntrySchema.sectionOrder.compactMap { section in
+        var sections: [[String: Any]] = EntrySchema.sectionOrder.compactMap { section in
             let fields = register.schema.fields.filter { $0.section == section && !$0.isPrivate && !shownElsewhere.contains($0.key) }
             guard !fields.isEmpty else { return nil }
             return [
@@ -172,6 +175,7 @@ struct PageContexts {
                 },
             ]
         }
+        if !sections.isEmpty { sections[0]["first"] = true }
         card["sections"] = sections
         card["bodyHtml"] = MarkdownRenderer.html(system.body(language: language))
         card["lastUpdated"] = system.lastUpdated ?? ""
