@@ -36,7 +36,8 @@ struct PageContexts {
             "home": root + layout.prefix(language),
             "t": t,
             "site": ["organization": organization, "title": siteTitle],
-            "page": ["title": title, "description": description, "canonical": layout.absolute(path), "kind": kind],
+            "page": ["title": title, "description": description, "canonical": layout.absolute(path), "kind": kind,
+                     "documentTitle": (kind == "home" ? [siteTitle, organization] : [title, siteTitle, organization]).joined(separator: " | ")],
             "languages": languages,
             "alternates": alternates,
             "fallback": fallback,
@@ -106,7 +107,7 @@ struct PageContexts {
         var facets: [[String: Any]] = []
         let departmentCounts = Dictionary(grouping: register.systems, by: { $0.string("department") ?? "" }).mapValues(\.count)
         facets.append([
-            "key": "department", "label": t["filter_department"] as? String ?? "Department",
+            "key": "department", "label": t["facet_department"] as? String ?? "Department",
             "options": settings.departments.filter { departmentCounts[$0.id] != nil }.map { department in
                 ["value": department.id, "label": department.name.text(language, fallback: defaultLanguage),
                  "count": departmentCounts[department.id] ?? 0,
@@ -118,7 +119,7 @@ struct PageContexts {
             let order = register.schema.field(field)?.enumeration ?? []
             let values = counts.keys.sorted { (order.firstIndex(of: $0) ?? Int.max, $0) < (order.firstIndex(of: $1) ?? Int.max, $1) }
             facets.append([
-                "key": key, "label": t["filter_\(key)"] as? String ?? EntrySchema.humanize(field),
+                "key": key, "label": t["facet_\(key)"] as? String ?? EntrySchema.humanize(field),
                 "options": values.map { value in
                     ["value": value, "label": templates.valueLabel(field: field, value: value, language: language, fallback: defaultLanguage),
                      "count": counts[value] ?? 0,
@@ -223,7 +224,7 @@ struct PageContexts {
             let values = Set(register.systems.compactMap { $0.string(field) }).sorted()
             for value in values {
                 let page = SiteLayout.filter(key, value)
-                let facetLabel = t["filter_\(key)"] as? String ?? EntrySchema.humanize(field)
+                let facetLabel = t["facet_\(key)"] as? String ?? EntrySchema.humanize(field)
                 let optionLabel = templates.valueLabel(field: field, value: value, language: language, fallback: defaultLanguage)
                 var context = base(page: page, language: language, kind: "filter", title: "\(facetLabel): \(optionLabel)",
                                    description: "", fallback: false)
