@@ -98,6 +98,7 @@ struct PageContexts {
             "status": status, "risk": risk, "domain": domain, "algorithmType": algorithmType,
             "search": searchText,
             "fallback": language != defaultLanguage && system.translations[language] == nil,
+            "draft": system.fields["draft"]?.bool ?? false,
         ]
     }
 

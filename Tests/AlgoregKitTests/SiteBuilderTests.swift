@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+@testable import AlgoregKit
+
+/// The build as a library call, with the real templates, on the small fixture register.
+@Suite struct SiteBuilderTests {
+    func build(_ register: TemporaryRegister, includeDrafts: Bool = false) -> (SiteBuilder.Result, URL) {
+        let output = register.folder.appendingPathComponent("Site")
+        let result = SiteBuilder.build(SiteBuilder.Options(
+            registry: register.path, templates: Repository.templates.path, output: output.path,
+            includeDrafts: includeDrafts, sourceDateEpoch: "1767225600", validation: ValidationOptions(today: "2025-01-01")))
+        return (result, output)
+    }
+
+    func read(_ folder: URL, _ relative: String) -> String? {
+        try? String(contentsOf: folder.appendingPathComponent(relative), encoding: .utf8)
+    }
+
+    @Test func draftsAreLeftOutUnlessAskedForAndThenMarked() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let valid = try #require(read(register.folder, "systems/valid-entry.md"))
+        try register.write("systems/imported-tool.md", valid
+            .replacingOccurrences(of: "name: Parking permit check", with: "name: Imported tool\ndraft: true")
+            .replacingOccurrences(of: "owner: Head of Parking\n", with: ""))
+
+        let (without, site) = build(register)
+        #expect(without.succeeded, "\(without.diagnostics)")
+        #expect(read(site, "systems/imported-tool/index.html") == nil)
+        #expect(read(site, "data/register.json")?.contains("imported-tool") == false)
+
+        let (with, _) = build(register, includeDrafts: true)
+        #expect(with.succeeded)
+        let page = try #require(read(site, "systems/imported-tool/index.html"))
+        #expect(page.contains("notice--draft"))
+    }
+
+    @Test func emptyOptionalFieldsSayNotFilledIn() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let (result, site) = build(register)
+        #expect(result.succeeded)
+        let page = try #require(read(site, "systems/valid-entry/index.html"))
+        // The fixture has no bias assessment: its section still shows, saying so plainly.
+        #expect(page.contains("Not filled in"))
+        #expect(page.contains("<h2"))
+        #expect(page.contains("Checks whether a parked car has a valid permit"))
+    }
+
+    @Test func contentIsEscapedAndMarkdownIsSafe() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let valid = try #require(read(register.folder, "systems/valid-entry.md"))
+        try register.write("systems/valid-entry.md", valid
+            .replacingOccurrences(of: "owner: Head of Parking", with: "owner: \"<script>alert('x')</script> Head\"")
+            .replacingOccurrences(of: "The permit check compares", with: "<iframe src=\"https://evil.example\"></iframe> The permit check compares"))
+        let (result, site) = build(register)
+        #expect(result.succeeded, "\(result.diagnostics)")
+        let page = try #require(read(site, "systems/valid-entry/index.html"))
+        #expect(!page.contains("<script>alert"))
+        #expect(page.contains("&lt;script&gt;"))
+        #expect(!page.contains("<iframe"))
+    }
+}
