@@ -39,8 +39,8 @@ public enum RegisterLayout {
     public static let systemsFolder = "systems"
     public static let aboutPage = "about"
     public static let defaultMaxFileBytes = 1 << 20
-    static let idPattern = #"^[a-z0-9][a-z0-9-]*$"#
-    static let languagePattern = #"^[a-z]{2,3}(-[A-Za-z0-9]+)?$"#
+    nonisolated(unsafe) static let idPattern = /[a-z0-9][a-z0-9-]*/
+    nonisolated(unsafe) static let languagePattern = /[a-z]{2,3}(-[A-Za-z0-9]+)?/
 }
 
 public enum RegisterLoader {
@@ -155,8 +155,8 @@ public enum RegisterLoader {
             let parts = stem.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             let id = parts[0]
             let language = parts.count == 2 ? parts[1] : nil
-            guard parts.count <= 2, id.wholeMatch(of: try! Regex(RegisterLayout.idPattern)) != nil,
-                  language.map({ $0.wholeMatch(of: try! Regex(RegisterLayout.languagePattern)) != nil }) ?? true else {
+            guard parts.count <= 2, id.wholeMatch(of: RegisterLayout.idPattern) != nil,
+                  language.map({ $0.wholeMatch(of: RegisterLayout.languagePattern) != nil }) ?? true else {
                 let suggestion = slug(parts[0])
                 problems.append(Diagnostic(file: displayPath, location: nil, code: .badFileName,
                     message: "The file name `\(name)` is not a valid entry id: ids use lowercase letters, digits and hyphens, and a translation adds a language code (`\(suggestion).nl.md`).",

@@ -39,8 +39,9 @@ public enum RegisterValidator {
 
         var entries: [Entry] = []
         if let schema {
+            let vocabulary = ViolationMessages.Vocabulary(fields: schema.fields, language: language)
             let results = loaded.entries.parallelMap { file in
-                checkEntry(file, schema: schema, language: language, options: options)
+                checkEntry(file, schema: schema, vocabulary: vocabulary, options: options)
             }
             for (entry, problems) in results {
                 diagnostics += problems
@@ -71,7 +72,7 @@ public enum RegisterValidator {
         guard let document else { return nil }
         let root = Value(.object(document.fields), at: document.fieldsLocation)
         let violations = settingsSchema.validate(root)
-        let messages = ViolationMessages(file: document.file.displayPath, language: "en", fields: [])
+        let messages = ViolationMessages(file: document.file.displayPath, vocabulary: ViolationMessages.Vocabulary(fields: [], language: "en"))
         let problems = messages.diagnostics(for: violations, in: root)
         diagnostics += problems
         guard problems.isEmpty else { return nil }
@@ -97,11 +98,11 @@ public enum RegisterValidator {
         return EntrySchema(source: root, validator: compiled)
     }
 
-    static func checkEntry(_ file: EntryFile, schema: EntrySchema, language: String, options: ValidationOptions) -> (Entry, [Diagnostic]) {
+    static func checkEntry(_ file: EntryFile, schema: EntrySchema, vocabulary: ViolationMessages.Vocabulary, options: ValidationOptions) -> (Entry, [Diagnostic]) {
         let document = file.document
         let root = Value(.object(document.fields), at: document.fieldsLocation)
         let isDraft = document.fields["draft"]?.bool ?? false
-        let messages = ViolationMessages(file: document.file.displayPath, language: language, fields: schema.fields)
+        let messages = ViolationMessages(file: document.file.displayPath, vocabulary: vocabulary)
         var problems = messages.diagnostics(for: schema.validator.validate(root), in: root, draft: isDraft)
         problems += ContentChecks.perEntry(document, schema: schema, today: options.today)
         let entry = Entry(id: file.id, file: document.file.displayPath, fields: document.fields, body: document.body, translations: [:])
@@ -113,6 +114,8 @@ public enum RegisterValidator {
         let positions = Dictionary(entries.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         let translatable = Set(schema.fields.filter(\.isTranslatable).map(\.key))
         let languages = settings?.languages ?? []
+        var vocabularies: [String: ViolationMessages.Vocabulary] = [:]
+        for language in languages { vocabularies[language] = ViolationMessages.Vocabulary(fields: schema.fields, language: language) }
         for translation in translations {
             let document = translation.document
             let file = document.file.displayPath
@@ -151,7 +154,7 @@ public enum RegisterValidator {
                 if case .key(let key)? = violation.instancePath.first { return changed.contains(key) }
                 return false
             }
-            let messages = ViolationMessages(file: file, language: language, fields: schema.fields)
+            let messages = ViolationMessages(file: file, vocabulary: vocabularies[language, default: ViolationMessages.Vocabulary(fields: schema.fields, language: language)])
             problems += messages.diagnostics(for: violations, in: root)
             problems += ContentChecks.perEntry(document, schema: schema, today: options.today, onlyText: true)
             entries[position].translations[language] = Entry.Translation(file: file, fields: document.fields, body: document.body)

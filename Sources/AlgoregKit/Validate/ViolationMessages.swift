@@ -4,26 +4,30 @@ import Foundation
 /// labels so staff see "Bias assessment" next to `bias_assessment`.
 struct ViolationMessages {
     var file: String
-    var language: String
-    /// Field labels by path ("datasets.personal_data"), from the schema's annotations.
-    var labels: [String: String]
-    var helps: [String: String]
+    var vocabulary: Vocabulary
 
-    init(file: String, language: String, fields: [EntrySchema.Field]) {
-        self.file = file
-        self.language = language
-        var labels: [String: String] = [:], helps: [String: String] = [:]
-        func walk(_ fields: [EntrySchema.Field], prefix: String) {
-            for field in fields {
-                let path = prefix.isEmpty ? field.key : "\(prefix).\(field.key)"
-                labels[path] = field.label.text(language, fallback: "en")
-                if let help = field.help { helps[path] = help.text(language, fallback: "en") }
-                walk(field.children, prefix: path)
+    /// Field labels and help by path ("datasets.personal_data") in one language, from the
+    /// schema's annotations; built once per register, shared by every file's messages.
+    struct Vocabulary: Sendable {
+        var labels: [String: String] = [:]
+        var helps: [String: String] = [:]
+
+        init(fields: [EntrySchema.Field], language: String) {
+            func walk(_ fields: [EntrySchema.Field], prefix: String) {
+                for field in fields {
+                    let path = prefix.isEmpty ? field.key : "\(prefix).\(field.key)"
+                    labels[path] = field.label.text(language, fallback: "en")
+                    if let help = field.help { helps[path] = help.text(language, fallback: "en") }
+                    walk(field.children, prefix: path)
+                }
             }
+            walk(fields, prefix: "")
         }
-        walk(fields, prefix: "")
-        self.labels = labels
-        self.helps = helps
+    }
+
+    init(file: String, vocabulary: Vocabulary) {
+        self.file = file
+        self.vocabulary = vocabulary
     }
 
     func diagnostics(for violations: [SchemaViolation], in root: Value, draft: Bool = false) -> [Diagnostic] {
@@ -94,7 +98,7 @@ struct ViolationMessages {
         case .constant(let expected):
             return make(.notAllowedValue, "\(field.capitalizedFirst) must be `\(expected.string ?? expected.jsonText(pretty: false))`.", nil)
         case .pattern(let pattern):
-            let help = helps[pathKey(violation.instancePath)]
+            let help = vocabulary.helps[pathKey(violation.instancePath)]
             return make(.patternMismatch, "\(field.capitalizedFirst) is \(shown ?? "not") in the expected form.",
                 help ?? "It must match the pattern `\(pattern)`.")
         case .impossibleDate:
@@ -181,7 +185,7 @@ struct ViolationMessages {
             }
         }
         var text = parts.reversed().joined(separator: " in ")
-        if let label = labels[pathKey(path)], label.lowercased() != SchemaText.humanKey(path).lowercased() {
+        if let label = vocabulary.labels[pathKey(path)], label.lowercased() != SchemaText.humanKey(path).lowercased() {
             text += " (\(label))"
         }
         return text
