@@ -95,3 +95,13 @@ import Testing
         #expect(diagnostics.contains { $0.code == .schemaBadRegex && $0.location?.line == 4 })
     }
 }
+
+@Suite struct PlaceholderScanTests {
+    @Test func findsWholeWordsInAnyCase() {
+        #expect(ContentChecks.findPlaceholder(in: "Owner: TODO")?.word == "TODO")
+        #expect(ContentChecks.findPlaceholder(in: "Lorem Ipsum dolor")?.word == "Lorem Ipsum")
+        #expect(ContentChecks.findPlaceholder(in: "Café tbd.")?.offset == 5)
+        #expect(ContentChecks.findPlaceholder(in: "a todolist, fixmeup and tbdx") == nil)
+        #expect(ContentChecks.findPlaceholder(in: "Toddlers and the lorem") == nil)
+    }
+}

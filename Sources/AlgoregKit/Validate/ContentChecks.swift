@@ -75,14 +75,45 @@ enum ContentChecks {
     /// `[text](target)`, `<scheme:...>` autolinks and `[label]: target` definitions.
     nonisolated(unsafe) static let markdownLink = /\]\(\s*<?([^)\s>]+)|<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^>\s]*)>|^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)/
 
-    nonisolated(unsafe) static let placeholder = /(?i)\b(TODO|TBD|FIXME|lorem ipsum)\b/
+    static let placeholders = ["todo", "tbd", "fixme", "lorem ipsum"].map { Array($0.utf8) }
+
+    /// Finds a placeholder word (any case, as a whole word) with a byte scan: this runs on
+    /// every text value and body line of the register, so it avoids regular expressions.
+    static func findPlaceholder(in text: String) -> (word: String, offset: Int)? {
+        var found: (String, Int)?
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            func isWordByte(_ byte: UInt8) -> Bool {
+                (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x5F || byte >= 0x80
+            }
+            let count = bytes.count
+            var index = 0
+            while index < count {
+                let first = bytes[index] | 0x20
+                if first == 0x74 || first == 0x66 || first == 0x6C, index == 0 || !isWordByte(bytes[index - 1]) {
+                    for word in placeholders where index + word.count <= count {
+                        var matches = true
+                        for (position, expected) in word.enumerated() where bytes[index + position] | (expected == 0x20 ? 0 : 0x20) != expected {
+                            matches = false
+                            break
+                        }
+                        if matches, index + word.count == count || !isWordByte(bytes[index + word.count]) {
+                            let matched = String(decoding: bytes[index..<(index + word.count)], as: UTF8.self)
+                            found = (matched, String(decoding: bytes[0..<index], as: UTF8.self).unicodeScalars.count)
+                            return
+                        }
+                    }
+                }
+                index += 1
+            }
+        }
+        return found
+    }
 
     static func checkPlaceholder(_ text: String, file: String, at location: SourceLocation, lineIsExact: Bool = false) -> [Diagnostic] {
-        guard let match = text.firstMatch(of: placeholder) else { return [] }
-        let offset = text.distance(from: text.startIndex, to: match.range.lowerBound)
+        guard let (word, offset) = findPlaceholder(in: text) else { return [] }
         let position = lineIsExact ? SourceLocation(line: location.line, column: location.column + offset) : location
         return [Diagnostic(file: file, location: position, severity: .warning, code: .placeholderText,
-            message: "Placeholder text `\(match.output.1)` is still here.",
+            message: "Placeholder text `\(word)` is still here.",
             fix: "Replace it with the real information before publishing.")]
     }
 
