@@ -179,6 +179,7 @@ import Testing
             let misspelt = try #require(lines.firstIndex { $0.contains("error[unknown-field]") })
             #expect(lines[misspelt + 1].contains("keywrods: [roads"))
             #expect(lines.contains { $0.hasPrefix("  fix: Did you mean `keywords`?") })
+            // The three files that cannot be parsed are not counted as checked (35 files, 32 "checked").
             #expect(lines.contains("7 errors and 0 warnings (32 files checked)."), "\(run.stderr)")
         }
     }
@@ -342,6 +343,26 @@ import Testing
             #expect(second.stderr.contains("The site was not built; `Site` is unchanged."), "\(second)")
             #expect(Support.differences(before, try Support.snapshot(output)).isEmpty)
             #expect(Support.leftovers(beside: output).isEmpty, "\(Support.leftovers(beside: output))")
+        }
+    }
+
+    @Test func strictBuildStopsOnWarningsAndLeavesThePreviousSite() throws {
+        try Support.withTemporaryFolder { folder in
+            let registry = try Support.copyExampleRegistry(into: folder)
+            let output = folder.appendingPathComponent("Site")
+            let first = try Self.build(folder)
+            try #require(first.status == 0, "\(first)")
+            let before = try Support.snapshot(output)
+            try Support.write("not an entry\n", to: registry.appendingPathComponent("systems/notes.txt"))
+            let strict = try Self.build(folder, extra: ["--strict"])
+            #expect(strict.status == 1, "\(strict)")
+            #expect(strict.stderr.contains("warning[stray-file]"), "\(strict)")
+            #expect(Support.differences(before, try Support.snapshot(output)).isEmpty)
+            #expect(Support.leftovers(beside: output).isEmpty)
+            // Without --strict the warning is printed and the site is built.
+            let lenient = try Self.build(folder)
+            #expect(lenient.status == 0, "\(lenient)")
+            #expect(lenient.stderr.contains("warning[stray-file]"), "\(lenient)")
         }
     }
 
