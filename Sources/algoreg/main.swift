@@ -10,6 +10,21 @@ struct Algoreg: ParsableCommand {
         subcommands: [Build.self, Validate.self],
         defaultSubcommand: Build.self
     )
+
+    /// Runs the command, mapping ArgumentParser's usage errors (exit 64) to our exit code 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(Exit.usage.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Exit codes shared by every command: 0 clean, 1 the register has errors, 2 usage or I/O.

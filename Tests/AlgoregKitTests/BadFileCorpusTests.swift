@@ -6,7 +6,7 @@ import Testing
 /// the diagnostic must point. Each must give exactly the marked errors: no more, no fewer.
 @Suite struct BadFileCorpusTests {
     static let corpus: [String] = {
-        let folder = Repository.fixtures.appendingPathComponent("bad")
+        let folder = TestSupport.fixtures.appendingPathComponent("bad")
         return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".md") }.sorted()
     }()
 
@@ -20,7 +20,7 @@ import Testing
 
     @Test(arguments: corpus)
     func reportsTheMarkedProblem(_ fixture: String) throws {
-        let data = try Data(contentsOf: Repository.fixtures.appendingPathComponent("bad/\(fixture)"))
+        let data = try Data(contentsOf: TestSupport.fixtures.appendingPathComponent("bad/\(fixture)"))
         let marked = MarkedText(String(decoding: data, as: UTF8.self))
         #expect(!marked.marks.isEmpty, "fixture \(fixture) has no ⟦code⟧ mark")
         let register = try TemporaryRegister()

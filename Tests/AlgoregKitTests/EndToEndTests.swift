@@ -179,8 +179,8 @@ import Testing
             let misspelt = try #require(lines.firstIndex { $0.contains("error[unknown-field]") })
             #expect(lines[misspelt + 1].contains("keywrods: [roads"))
             #expect(lines.contains { $0.hasPrefix("  fix: Did you mean `keywords`?") })
-            // The three files that cannot be parsed are not counted as checked (35 files, 32 "checked").
-            #expect(lines.contains("7 errors and 0 warnings (32 files checked)."), "\(run.stderr)")
+            // Files that cannot be parsed count as checked too.
+            #expect(lines.contains("7 errors and 0 warnings (35 files checked)."), "\(run.stderr)")
         }
     }
 
@@ -190,9 +190,7 @@ import Testing
             let run = try Support.algoreg(["validate", "--registry", "Registry"], in: folder)
             let lines = run.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let index = try #require(lines.firstIndex { $0.contains("error[invalid-utf8]") })
-            withKnownIssue("DiagnosticPrinter reads the source with String(contentsOfFile:encoding: .utf8), which fails for exactly this file, so no source line or caret is printed") {
-                #expect(lines[index + 1].hasPrefix(" 2 | name: Caf"))
-            }
+                            #expect(lines[index + 1].hasPrefix(" 2 | name: Caf"))
         }
     }
 
@@ -207,9 +205,7 @@ import Testing
             let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
             let codes = (json["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
             #expect(codes.contains("yaml-tab"))
-            withKnownIssue("RegisterValidator.checkTranslations reports `orphan-translation` (\"translates an entry that does not exist\") for the .nl.md of an entry that exists but could not be parsed") {
-                #expect(codes == ["yaml-tab"], "\(codes)")
-            }
+            #expect(codes == ["yaml-tab"], "\(codes)")
         }
     }
 
@@ -237,9 +233,7 @@ import Testing
                 let run = try Support.algoreg(arguments, in: folder)
                 #expect(run.status != 0 && run.status != 1, "\(run)")
                 #expect(run.stderr.contains("Unknown format `xml`; use one of: text, json, github, gitlab."), "\(run)")
-                withKnownIssue("ValidationError thrown from run() makes ArgumentParser exit with 64 (EX_USAGE), not the documented 2") {
-                    #expect(run.status == 2, "\(command): \(run)")
-                }
+                                    #expect(run.status == 2, "\(command): \(run)")
             }
             #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("Out").path))
         }
@@ -249,9 +243,7 @@ import Testing
         try Support.withTemporaryFolder { folder in
             let run = try Support.algoreg(["validate", "--registy", "Registry"], in: folder)
             #expect(run.status != 0 && run.status != 1, "\(run)")
-            withKnownIssue("ArgumentParser's parse errors exit with 64, not the documented 2") {
-                #expect(run.status == 2, "\(run)")
-            }
+                            #expect(run.status == 2, "\(run)")
         }
     }
 

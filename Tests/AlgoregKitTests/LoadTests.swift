@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func fileOverTheSizeLimit() throws {
-        let settings = try String(contentsOf: Repository.fixtures.appendingPathComponent("register/register.yaml"), encoding: .utf8) + "max_file_size: 1KB\n"
+        let settings = try String(contentsOf: TestSupport.fixtures.appendingPathComponent("register/register.yaml"), encoding: .utf8) + "max_file_size: 1KB\n"
         let big = Data(("---\nname: x\n---\n" + String(repeating: "words ", count: 400)).utf8)
         let found = try problems(writing: "systems/big.md", big, settings: settings)
         #expect(found.map(\.code) == [.fileTooLarge])
@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func byteOrderMarkAndCRLFAreAccepted() throws {
-        let valid = try String(contentsOf: Repository.fixtures.appendingPathComponent("register/systems/valid-entry.md"), encoding: .utf8)
+        let valid = try String(contentsOf: TestSupport.fixtures.appendingPathComponent("register/systems/valid-entry.md"), encoding: .utf8)
         let register = try TemporaryRegister()
         defer { register.delete() }
         try register.write("systems/valid-entry.md", "\u{FEFF}" + valid.replacingOccurrences(of: "\n", with: "\r\n"))

@@ -4,7 +4,7 @@ import Testing
 
 /// Checks that look across files: ids, names, translations, dates, placeholders, drafts.
 @Suite struct RegisterChecksTests {
-    let validEntry: String = (try? String(contentsOf: Repository.fixtures.appendingPathComponent("register/systems/valid-entry.md"), encoding: .utf8)) ?? ""
+    let validEntry: String = (try? String(contentsOf: TestSupport.fixtures.appendingPathComponent("register/systems/valid-entry.md"), encoding: .utf8)) ?? ""
 
     func register(languages: String = "[en]") throws -> TemporaryRegister {
         let register = try TemporaryRegister()

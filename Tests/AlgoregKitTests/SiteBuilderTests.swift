@@ -7,7 +7,7 @@ import Testing
     func build(_ register: TemporaryRegister, includeDrafts: Bool = false) -> (SiteBuilder.Result, URL) {
         let output = register.folder.appendingPathComponent("Site")
         let result = SiteBuilder.build(SiteBuilder.Options(
-            registry: register.path, templates: Repository.templates.path, output: output.path,
+            registry: register.path, templates: TestSupport.templates.path, output: output.path,
             includeDrafts: includeDrafts, sourceDateEpoch: "1767225600", validation: ValidationOptions(today: "2025-01-01")))
         return (result, output)
     }

@@ -16,7 +16,10 @@ public enum DiagnosticPrinter {
     /// Renders diagnostics in reading order. `sources` gives the text of files for the caret
     /// lines; files not given are read from disk when needed.
     public static func render(_ diagnostics: [Diagnostic], format: DiagnosticFormat, checkedFiles: Int,
-                              sourceText: (String) -> String? = { try? String(contentsOfFile: $0, encoding: .utf8) }) -> String {
+                              sourceText: (String) -> String? = { path in
+                                  // Decode leniently: the file may be the one with invalid UTF-8.
+                                  FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+                              }) -> String {
         let sorted = Diagnostic.sortedForReading(diagnostics)
         switch format {
         case .text: return text(sorted, checkedFiles: checkedFiles, sourceText: sourceText)

@@ -29,6 +29,10 @@ public struct LoadedRegister: Sendable {
     public var translations: [EntryFile] = []
     /// `about.md` and its translations (`about.<lang>.md`), keyed by language (nil = default).
     public var pages: [EntryFile] = []
+    /// Ids of entry files that exist but could not be read or parsed (they have diagnostics).
+    public var unreadableEntryIDs: Set<String> = []
+    /// Every file looked at, readable or not.
+    public var fileCount = 0
     public var diagnostics: [Diagnostic] = []
 }
 
@@ -105,9 +109,14 @@ public enum RegisterLoader {
             let (document, problems) = parseDocument(at: file.url, displayPath: file.displayPath, maxBytes: fileLimit, yamlOnly: false)
             return (document.map { EntryFile(id: file.id, language: file.language, document: $0) }, problems)
         }
-        for (entry, problems) in parsed {
+        let settingsAndSchema = [settingsURL, schemaURL].filter { FileManager.default.fileExists(atPath: $0.path) }.count
+        register.fileCount = settingsAndSchema + topLevel.filter { $0.hasPrefix(RegisterLayout.aboutPage + ".") && $0.hasSuffix(".md") }.count + files.count
+        for (file, (entry, problems)) in zip(files, parsed) {
             register.diagnostics += problems
-            guard let entry else { continue }
+            guard let entry else {
+                if file.language == nil { register.unreadableEntryIDs.insert(file.id) }
+                continue
+            }
             if entry.language == nil { register.entries.append(entry) } else { register.translations.append(entry) }
         }
         return register

@@ -20,13 +20,18 @@ struct PageContexts {
         let path = layout.path(page, language: language)
         let root = kind == "notfound" ? rootOfBaseURL() : SiteLayout.root(from: path)
         let t = strings(language)
+        // The 404 page exists once, so its language links lead to each language's home.
+        let isNotFound = kind == "notfound"
         let languages: [[String: Any]] = settings.languages.map { code in
-            ["code": code, "name": templates.languageName(code), "url": root + layout.path(page, language: code), "current": code == language]
+            ["code": code, "name": templates.languageName(code), "url": root + layout.path(isNotFound ? "" : page, language: code), "current": code == language]
         }
-        var alternates: [[String: Any]] = settings.languages.filter(translatedIn).map { code in
-            ["hreflang": code, "href": layout.absolute(layout.path(page, language: code))]
+        var alternates: [[String: Any]] = []
+        if !isNotFound {
+            alternates = settings.languages.filter(translatedIn).map { code in
+                ["hreflang": code, "href": layout.absolute(layout.path(page, language: code))]
+            }
+            alternates.append(["hreflang": "x-default", "href": layout.absolute(layout.path(page, language: defaultLanguage))])
         }
-        alternates.append(["hreflang": "x-default", "href": layout.absolute(layout.path(page, language: defaultLanguage))])
         let organization = settings.organization.text(language, fallback: defaultLanguage)
         let siteTitle = (t["site_title"] as? String) ?? "Algorithm register"
         return [
@@ -36,7 +41,7 @@ struct PageContexts {
             "home": root + layout.prefix(language),
             "t": t,
             "site": ["organization": organization, "title": siteTitle],
-            "page": ["title": title, "description": description, "canonical": layout.absolute(path), "kind": kind,
+            "page": ["title": title, "description": description, "canonical": layout.absolute(isNotFound ? SiteLayout.notFound : path), "kind": kind,
                      "documentTitle": (kind == "home" ? [siteTitle, organization] : [title, siteTitle, organization]).joined(separator: " | ")],
             "languages": languages,
             "alternates": alternates,
@@ -252,7 +257,7 @@ struct PageContexts {
 
     func notFound() -> [String: Any] {
         let t = strings(defaultLanguage)
-        return base(page: "404/", language: defaultLanguage, kind: "notfound", title: t["notfound_title"] as? String ?? "Page not found",
+        return base(page: SiteLayout.notFound, language: defaultLanguage, kind: "notfound", title: t["notfound_title"] as? String ?? "Page not found",
                     description: "", fallback: false)
     }
 }

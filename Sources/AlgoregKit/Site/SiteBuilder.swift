@@ -80,7 +80,7 @@ public enum SiteBuilder {
             }
             try page(layout.path(SiteLayout.about, language: language), "about", contexts.about(language: language))
         }
-        try output.write("404.html", templates.render(page: "notfound", context: contexts.notFound()))
+        try output.write(SiteLayout.notFound, templates.render(page: "notfound", context: contexts.notFound()))
         files += 1
 
         // Systems: every language's page and the JSON, rendered on all cores.

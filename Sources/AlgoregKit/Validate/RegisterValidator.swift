@@ -31,7 +31,7 @@ public enum RegisterValidator {
 
     public static func validate(_ loaded: LoadedRegister, options: ValidationOptions = ValidationOptions()) -> ValidationResult {
         var diagnostics = loaded.diagnostics
-        let checkedFiles = [loaded.settings, loaded.schema].compactMap { $0 }.count + loaded.entries.count + loaded.translations.count + loaded.pages.count
+        let checkedFiles = loaded.fileCount
 
         let settings = checkSettings(loaded.settings, diagnostics: &diagnostics)
         let language = settings?.defaultLanguage ?? "en"
@@ -48,7 +48,7 @@ public enum RegisterValidator {
                 entries.append(entry)
             }
             diagnostics += ContentChecks.registerWide(entries: loaded.entries, settings: settings)
-            diagnostics += checkTranslations(loaded.translations, of: &entries, schema: schema, settings: settings, options: options)
+            diagnostics += checkTranslations(loaded.translations, of: &entries, unreadable: loaded.unreadableEntryIDs, schema: schema, settings: settings, options: options)
         }
         entries.sort { $0.id < $1.id }
         let result = ValidationResult(register: nil, diagnostics: Diagnostic.sortedForReading(diagnostics), checkedFiles: checkedFiles)
@@ -109,7 +109,7 @@ public enum RegisterValidator {
         return (entry, problems)
     }
 
-    static func checkTranslations(_ translations: [EntryFile], of entries: inout [Entry], schema: EntrySchema, settings: Settings?, options: ValidationOptions) -> [Diagnostic] {
+    static func checkTranslations(_ translations: [EntryFile], of entries: inout [Entry], unreadable: Set<String>, schema: EntrySchema, settings: Settings?, options: ValidationOptions) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         let positions = Dictionary(entries.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         let translatable = Set(schema.fields.filter(\.isTranslatable).map(\.key))
@@ -121,6 +121,8 @@ public enum RegisterValidator {
             let file = document.file.displayPath
             guard let language = translation.language else { continue }
             guard let position = positions[translation.id] else {
+                // The entry exists but has its own diagnostics; saying it is missing would be wrong.
+                if unreadable.contains(translation.id) { continue }
                 problems.append(Diagnostic(file: file, location: nil, code: .orphanTranslation,
                     message: "This translates an entry `\(translation.id)` that does not exist.",
                     fix: Suggest.closest(to: translation.id, in: Array(positions.keys)).map { "Did you mean `\($0).\(language).md`?" } ?? "Rename it after its entry (`<id>.\(language).md`) or delete it."))

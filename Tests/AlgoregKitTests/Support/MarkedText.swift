@@ -33,26 +33,17 @@ struct MarkedText {
     }
 }
 
-/// Paths inside the repository, found from this file's location.
-enum Repository {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let fixtures = root.appendingPathComponent("Tests/AlgoregKitTests/Fixtures")
-    static let registry = root.appendingPathComponent("Registry")
-    static let templates = root.appendingPathComponent("Templates")
-}
-
 /// A throwaway register folder: the small fixture register with the default schema.
 struct TemporaryRegister {
     let folder: URL
     var path: String { folder.path }
 
-    init(copying source: URL = Repository.fixtures.appendingPathComponent("register")) throws {
+    init(copying source: URL = TestSupport.fixtures.appendingPathComponent("register")) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("algoreg-test-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: source, to: folder)
         let schema = folder.appendingPathComponent("schema.yaml")
         if !FileManager.default.fileExists(atPath: schema.path) {
-            try FileManager.default.copyItem(at: Repository.registry.appendingPathComponent("schema.yaml"), to: schema)
+            try FileManager.default.copyItem(at: TestSupport.exampleRegistry.appendingPathComponent("schema.yaml"), to: schema)
         }
     }
 

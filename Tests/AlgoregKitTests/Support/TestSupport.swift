@@ -15,6 +15,10 @@ enum TestSupport {
     /// The example register of the repository; only ever read (tests work on copies).
     static let exampleRegistry = repoRoot.appendingPathComponent("Registry")
 
+    /// The shipped templates, and the test fixtures.
+    static let templates = repoRoot.appendingPathComponent("Templates")
+    static let fixtures = repoRoot.appendingPathComponent("Tests/AlgoregKitTests/Fixtures")
+
     /// Minimal templates that link to every page, so the link walker has real links to check.
     static let e2eTemplates = repoRoot.appendingPathComponent("Tests/AlgoregKitTests/Fixtures/e2e/templates")
 
