@@ -76,3 +76,11 @@ import Testing
         #expect(html.contains("type=\"checkbox\""))
     }
 }
+
+@Suite struct MarkdownHeadingTests {
+    @Test func descriptionHeadingsSitBelowPageSections() {
+        let html = MarkdownRenderer.html("## How it works\n\n###### Deep\n", headingOffset: 1)
+        #expect(html.contains("<h3>How it works</h3>"))
+        #expect(html.contains("<h6>Deep</h6>"))
+    }
+}

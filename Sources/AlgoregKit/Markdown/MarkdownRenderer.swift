@@ -12,7 +12,9 @@ public enum MarkdownRenderer {
         return true
     }()
 
-    public static func html(_ markdown: String) -> String {
+    /// `headingOffset` demotes headings (1 turns `#` into `<h2>`), so a description's headings
+    /// sit below the page's own section headings.
+    public static func html(_ markdown: String, headingOffset: Int = 0) -> String {
         _ = registered
         let options = CMARK_OPT_SAFE | CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES | CMARK_OPT_SMART
         guard let parser = cmark_parser_new(options) else { return "" }
@@ -25,20 +27,24 @@ public enum MarkdownRenderer {
         markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
         guard let document = cmark_parser_finish(parser) else { return "" }
         defer { cmark_node_free(document) }
-        neutralizeUnsafeLinks(document)
+        adjustNodes(document, headingOffset: headingOffset)
         guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else { return "" }
         defer { free(rendered) }
         return String(cString: rendered)
     }
 
-    /// cmark's safe mode removes `javascript:`, `vbscript:`, `file:` and most `data:` links;
-    /// we go further and allow only web, e-mail and in-page links.
-    private static func neutralizeUnsafeLinks(_ document: OpaquePointer) {
+    /// Demotes headings, and removes link targets other than web, e-mail and in-page links
+    /// (cmark's safe mode removes only `javascript:`, `vbscript:`, `file:` and most `data:`).
+    private static func adjustNodes(_ document: OpaquePointer, headingOffset: Int) {
         guard let iterator = cmark_iter_new(document) else { return }
         defer { cmark_iter_free(iterator) }
         while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
             guard let node = cmark_iter_get_node(iterator) else { continue }
             let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_HEADING, headingOffset > 0, cmark_iter_get_event_type(iterator) == CMARK_EVENT_ENTER {
+                cmark_node_set_heading_level(node, min(6, cmark_node_get_heading_level(node) + Int32(headingOffset)))
+                continue
+            }
             guard type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE, let url = cmark_node_get_url(node) else { continue }
             if !isAllowed(String(cString: url)) { cmark_node_set_url(node, "") }
         }

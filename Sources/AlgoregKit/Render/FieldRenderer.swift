@@ -25,6 +25,8 @@ struct FieldRenderer {
     var language: String
     var defaultLanguage: String
     var strings: [String: Any]
+    /// Shows a department's name instead of its id.
+    var departmentName: (String) -> String = { $0 }
 
     static func isEmpty(_ value: Value?) -> Bool {
         guard let value else { return true }
@@ -52,6 +54,7 @@ struct FieldRenderer {
                 return HTML.escape(templates.valueLabel(field: field.key, value: text, language: language, fallback: defaultLanguage))
             }
             if field.format == "uri" || field.format == "email" { return link(text, isEmail: field.format == "email") }
+            if field.key == "department" { return HTML.escape(departmentName(text)) }
             return HTML.escape(text)
         case .array(let items):
             if !field.children.isEmpty { return table(items, field: field) }

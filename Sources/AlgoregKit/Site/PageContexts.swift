@@ -165,7 +165,8 @@ struct PageContexts {
                            translatedIn: { $0 == defaultLanguage || system.translations[$0] != nil })
         let root = context["root"] as! String
         let t = strings(language)
-        let renderer = FieldRenderer(templates: templates, language: language, defaultLanguage: defaultLanguage, strings: t)
+        let renderer = FieldRenderer(templates: templates, language: language, defaultLanguage: defaultLanguage, strings: t,
+                                     departmentName: { departmentName($0, language) })
         var card = card(system, language: language, root: root)
         let shownElsewhere: Set<String> = ["name", "draft"]
         var sections: [[String: Any]] = EntrySchema.sectionOrder.compactMap { section in
@@ -184,7 +185,7 @@ struct PageContexts {
         }
         if !sections.isEmpty { sections[0]["first"] = true }
         card["sections"] = sections
-        card["bodyHtml"] = MarkdownRenderer.html(system.body(language: language))
+        card["bodyHtml"] = MarkdownRenderer.html(system.body(language: language), headingOffset: 1)
         card["lastUpdated"] = system.lastUpdated ?? ""
         card["firstPublished"] = system.firstPublished ?? ""
         card["history"] = system.history.map { ["date": $0.date, "message": $0.message] }
