@@ -1,5 +1,25 @@
+/// Text that may be overridden per language by a translation file.
+public protocol Translatable {
+    var fields: Object { get }
+    var body: String { get }
+    var translations: [String: Entry.Translation] { get }
+}
+
+extension Translatable {
+    /// A field's value in `language`: the translation's when it has one, else the entry's.
+    public func value(_ key: String, language: String) -> Value? {
+        translations[language]?.fields[key] ?? fields[key]
+    }
+
+    /// The long description in `language`, else the default language's.
+    public func body(language: String) -> String {
+        if let translated = translations[language]?.body, !translated.allSatisfy(\.isWhitespace) { return translated }
+        return body
+    }
+}
+
 /// One system of the register, validated, with its translations.
-public struct Entry: Sendable {
+public struct Entry: Sendable, Translatable {
     public var id: String
     /// Display path of the entry's file.
     public var file: String
@@ -30,15 +50,6 @@ public struct Entry: Sendable {
     public var retirementDate: String? { string("retirement_date") }
     public var firstUsed: String? { string("first_used") }
 
-    /// A field's value in `language`: the translation's when it has one, else the entry's.
-    public func value(_ key: String, language: String) -> Value? {
-        translations[language]?.fields[key] ?? fields[key]
-    }
-
-    public func body(language: String) -> String {
-        if let translated = translations[language]?.body, !translated.allSatisfy(\.isWhitespace) { return translated }
-        return body
-    }
 }
 
 /// The validated register: what every later stage (render, site, report) reads.

@@ -1,24 +1,15 @@
 /// The register as the public may see it: private fields removed once, here, so no later
 /// stage (pages, JSON, CSV, feeds) can leak them.
 public struct PublicRegister: Sendable {
-    public struct System: Sendable {
+    public struct System: Sendable, Translatable {
         public var id: String
         public var fields: Object
         public var body: String
         /// Translated fields and body per language (private fields removed too).
-        public var translations: [String: (fields: Object, body: String)]
+        public var translations: [String: Entry.Translation]
         public var firstPublished: String?
         public var lastUpdated: String?
         public var history: [History.Change]
-
-        public func value(_ key: String, language: String) -> Value? {
-            translations[language]?.fields[key] ?? fields[key]
-        }
-
-        public func body(language: String) -> String {
-            if let translated = translations[language]?.body, !translated.allSatisfy(\.isWhitespace) { return translated }
-            return body
-        }
 
         public func string(_ key: String) -> String? { fields[key]?.string }
     }
@@ -45,7 +36,9 @@ public struct PublicRegister: Sendable {
                 changes += history.changes(for: path)
             }
             changes.sort { ($0.date, $0.message) > ($1.date, $1.message) }
-            let translations = entry.translations.mapValues { (fields: Self.removePrivate($0.fields, schema: privateFields), body: $0.body) }
+            let translations = entry.translations.mapValues {
+                Entry.Translation(file: $0.file, fields: Self.removePrivate($0.fields, schema: privateFields), body: $0.body)
+            }
             return System(
                 id: entry.id,
                 fields: Self.removePrivate(entry.fields, schema: privateFields),
