@@ -314,7 +314,7 @@ public enum Importer {
         case .boolean(let table, _):
             let key = Recode.key(text)
             if let b = table.first(where: { Recode.key($0.key) == key })?.value ?? Recode.bool(text) { return .value(Value(.bool(b))) }
-            return .unrecognised(hint: "Write one of: \((table.keys.sorted() + ["yes", "no"]).map { "`\($0)`" }.joined(separator: ", ")).")
+            return .unrecognised(hint: "Write one of: \(Array(Set(table.keys).union(["yes", "no"])).sorted().map { "`\($0)`" }.joined(separator: ", ")).")
         case .yearMonth:
             let (value, recognised) = Recode.yearMonth(text)
             if let value { return .value(Value(.string(value))) }
