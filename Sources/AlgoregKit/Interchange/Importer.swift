@@ -335,10 +335,26 @@ public enum Importer {
         }
     }
 
+    /// Recoding tables keyed by `Recode.key`, built once per table (keys are costly to compute).
+    final class KeyCache: @unchecked Sendable {
+        let lock = NSLock()
+        var tables: [[String]: [String: String]] = [:]
+        func keyed(_ pairs: [(String, String)]) -> [String: String] {
+            let id = pairs.flatMap { [$0.0, $0.1] }
+            lock.lock(); defer { lock.unlock() }
+            if let hit = tables[id] { return hit }
+            var out: [String: String] = [:]
+            for (from, to) in pairs where out[Recode.key(from)] == nil { out[Recode.key(from)] = to }
+            tables[id] = out
+            return out
+        }
+    }
+    static let cache = KeyCache()
+
     static func recode(_ text: String, table: [String: String], allowed: [String]) -> Converted {
         let key = Recode.key(text)
-        if let hit = table.first(where: { Recode.key($0.key) == key }) { return .value(Value(.string(hit.value))) }
-        if let hit = allowed.first(where: { Recode.key($0) == key }) { return .value(Value(.string(hit))) }
+        if let hit = cache.keyed(table.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })[key] { return .value(Value(.string(hit))) }
+        if let hit = cache.keyed(allowed.map { ($0, $0) })[key] { return .value(Value(.string(hit))) }
         let suggestion = Suggest.closest(to: key, in: allowed)
         return .unrecognised(hint: (suggestion.map { "Did you mean `\($0)`? " } ?? "") + "Allowed: \(allowed.map { "`\($0)`" }.joined(separator: ", ")); or add a recoding in a mapping file (`--map`).")
     }

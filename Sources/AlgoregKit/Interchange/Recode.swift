@@ -25,11 +25,23 @@ public enum Recode {
             if let range = s.range(of: dash) { s = String(s[..<range.lowerBound]) }
         }
         // Numbering, possibly repeated by a bad copy: "b)", "b.", "(b)", "2)", "2.".
-        while let match = s.firstMatch(of: /^\s*\(?([a-z]|[0-9]{1,2})[).]\s+/) {
-            s = String(s[match.range.upperBound...])
-        }
+        while let rest = dropNumbering(Substring(s)) { s = String(rest) }
         let words = s.split(whereSeparator: { $0.isWhitespace || $0 == "_" }).joined(separator: " ")
         return words.trimmingCharacters(in: CharacterSet(charactersIn: " .;,"))
+    }
+
+    /// "b) rest" / "(2). rest" -> "rest"; nil when there is no numbering.
+    static func dropNumbering(_ text: Substring) -> Substring? {
+        var s = text.drop { $0 == " " }
+        if s.first == "(" { s = s.dropFirst() }
+        let digits = s.prefix { $0.isASCII && $0.isNumber }
+        if digits.count >= 1 && digits.count <= 2 { s = s.dropFirst(digits.count) }
+        else if let c = s.first, c.isASCII, c.isLetter { s = s.dropFirst() }
+        else { return nil }
+        guard let mark = s.first, mark == ")" || mark == "." else { return nil }
+        s = s.dropFirst()
+        guard let space = s.first, space.isWhitespace else { return nil }
+        return s.drop { $0.isWhitespace }
     }
 
     /// Splits a multi-select cell: "['a', 'b']", "[\"a\", \"b\"]", "a; b" or lines.
