@@ -34,3 +34,8 @@ page-checks:
 
 clean:
 	rm -rf .build Site/*
+
+# Benchmark, not a test: generates a 4,000-row CSV and prints how long `algoreg import` takes.
+bench-import:
+	swift build -c release $(SWIFT_FLAGS) --product algoreg
+	Tests/bench/import_bench.sh $(RELEASE_BIN)

@@ -58,4 +58,10 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case templateError = "template-error"
     case outputNotOurs = "output-not-ours"
     case outputFailed = "output-failed"
+    // Interchange
+    case importUnreadable = "import-unreadable"
+    case importMissingColumn = "import-missing-column"
+    case importUnrecognisedValue = "import-unrecognised-value"
+    case importBadMapping = "import-bad-mapping"
+    case exportNotCarried = "export-not-carried"
 }

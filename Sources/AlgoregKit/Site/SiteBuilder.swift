@@ -118,6 +118,7 @@ public enum SiteBuilder {
         try output.write(OpenData.feed, OpenData.atom(register, layout: layout, title: "\(siteTitle) — \(organization)"))
         try output.write(OpenData.sitemap, OpenData.sitemap(pagePaths, layout: layout))
         files += 5
+        files += try Exporter.writeSiteFiles(register, to: output)
         for asset in templates.assets {
             try output.copy(templates.folder.appendingPathComponent("assets").appendingPathComponent(asset), to: "assets/\(asset)")
             files += 1

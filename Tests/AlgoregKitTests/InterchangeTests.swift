@@ -1,0 +1,244 @@
+import Foundation
+import Testing
+@testable import AlgoregKit
+
+/// Import from and export to other registers' formats (issue 7).
+@Suite struct InterchangeTests {
+    static let fixtures = Repository.fixtures.appendingPathComponent("interchange")
+
+    func importFixture(_ name: String, format: String, into register: TemporaryRegister, dryRun: Bool = false, update: Bool = false) -> Importer.Result {
+        Importer.run(file: Self.fixtures.appendingPathComponent(name).path, preset: ImportPreset.named(format)!,
+                     options: ImportOptions(registry: register.path, dryRun: dryRun, update: update, displayPath: name))
+    }
+
+    func entry(_ id: String, in register: TemporaryRegister) -> EntryFile? {
+        RegisterLoader.load(register.path).entries.first { $0.id == id }
+    }
+
+    // MARK: CSV
+
+    @Test func csvQuotedLineBreaksDoubledQuotesAndPositions() {
+        let table = CSVReader.parse("a,b\r\n1,\"x \"\"y\"\"\r\nz\"\r\n\r\n 2 ,last\n")
+        #expect(table.columns == ["a", "b"])
+        #expect(table.rows.map { $0.map(\.text) } == [["1", "x \"y\"\nz"], [" 2 ", "last"]])
+        #expect(table.rows[0][1].location == SourceLocation(line: 2, column: 3))
+        #expect(table.rows[1][1].location == SourceLocation(line: 5, column: 5))
+        #expect(table.rowNumbers == [2, 4])
+    }
+
+    @Test func encodings() {
+        let bom = CSVReader.read([0xEF, 0xBB, 0xBF] + Array("name\nCafé\n".utf8))
+        #expect(bom.columns == ["name"] && bom.rows[0][0].text == "Café" && bom.encoding == .utf8)
+        let cp1252 = CSVReader.read(Array("name\nCaf".utf8) + [0xE9, 0x20, 0x96, 0x0A])
+        #expect(cp1252.encoding == .cp1252 && cp1252.rows[0][0].text == "Café –")
+        let utf16 = CSVReader.read([0xFF, 0xFE] + "a,b\n1,é\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        #expect(utf16.encoding == .utf16 && utf16.rows[0][1].text == "é")
+        let forced = CSVReader.read(Array("x\n".utf8) + [0xE9, 0x0A], encoding: .cp1252)
+        #expect(forced.rows[0][0].text == "é")
+    }
+
+    @Test func recodingKeys() {
+        #expect(Recode.key("b)  b)  Pilot – The use case has been deployed") == "pilot")
+        #expect(Recode.key("a) Pre-deployment ñ in development") == "pre-deployment")
+        #expect(Recode.key("c) Deployed â€“ in use ") == "deployed")
+        #expect(Recode.key("  In   Gebruik ") == "in gebruik")
+        #expect(Recode.list("['Age', 'Race/Ethnicity']") == ["Age", "Race/Ethnicity"])
+        #expect(Recode.list("Matching; Optimization") == ["Matching", "Optimization"])
+        #expect(Recode.yearMonth("2015/03").value == "2015-03")
+        #expect(Recode.yearMonth("2003/00") == (nil, true))
+        #expect(Recode.yearMonth("2018/13").recognised == false)
+    }
+
+    // MARK: YAML emitter
+
+    @Test func yamlEmitterRoundTripsThroughTheLoader() throws {
+        let strings = ["plain", "yes", "no", "true", "null", "~", "123", "1.5", "2024-05-01", "- dash", "key: value", "a #hash", "#start",
+                       "'quoted'", "\"dq\"", " lead", "trail ", "two\nlines", "trailing newline\n", "keep\n\n", "\ttab", "é ü – ’", "",
+                       "colon:", "[x]", "{y}", "*star", "&amp", "!bang", "%pct", "@at", "`tick", "| pipe", "> gt", "line\r\nwindows", "a\u{0007}bell",
+                       "multi\n  indented\n\nblank", "0x1F", ".inf", "-.5", "+1"]
+        var members = strings.enumerated().map { Member(key: "k\($0.offset)", value: Value(.string($0.element))) }
+        members.append(Member(key: "list", value: Value(.array(strings.map { Value(.string($0)) }))))
+        members.append(Member(key: "nested", value: Value(.object(Object([
+            Member(key: "flag", value: Value(.bool(false))), Member(key: "n", value: Value(.integer(3))),
+            Member(key: "items", value: Value(.array([Value(.object(Object([Member(key: "title", value: Value(.string("A: b"))), Member(key: "link", value: Value(.string("https://x.example"))) ])))]))),
+            Member(key: "empty", value: Value(.array([]))), Member(key: "key with: colon", value: Value(.string("v"))),
+        ])))))
+        let object = Object(members)
+        let text = YAMLEmitter.emit(object)
+        let (value, problems) = YAMLLoader.load(text)
+        #expect(problems.isEmpty)
+        #expect(value == Value(.object(object)), "\(text)")
+    }
+
+    // MARK: Presets
+
+    @Test func usInventory() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let result = importFixture("us-2025.csv", format: "us-2025", into: register)
+        let s = result.summary
+        #expect(s.rowsRead == 6 && s.written.count == 4 && s.mergedRows == 1 && s.skipped.count == 1)
+        #expect(s.unrecognised == ["row 5, column K `topic_area`: \"Space weather\""])
+        #expect(s.departmentsAdded == ["federal-highway-administration", "office-of-the-inspector-general"])
+        let warning = try #require(result.diagnostics.first { $0.code == .importUnrecognisedValue })
+        #expect(warning.location == SourceLocation(line: 6, column: 76))
+        let signals = try #require(entry("dot-0001", in: register)).document.fields
+        #expect(signals["name"]?.string == "Traffic signal timing")
+        #expect(signals["status"]?.string == "operational")
+        #expect(signals["developed_in_house"]?.bool == false)
+        #expect(signals["first_used"]?.string == "2021-04")
+        #expect(signals["codebase_url"]?.string == "https://code.dot.example/signals")   // from the merged row
+        #expect(signals["impact"]?.string == "Shorter waits.\nFewer stops for buses, \"green waves\" for cyclists.")
+        #expect(signals["imported"]?["columns"]?["demographic_features"] == Value(.array([Value(.string("Age")), Value(.string("Disability"))])))
+        #expect(signals["draft"]?.bool == true)
+        #expect(entry("dot-0002", in: register)?.document.fields["status"]?.string == "pilot")
+        #expect(entry("hhs-0100", in: register)?.document.fields["status"]?.string == "development")
+        #expect(entry("hhs-0100", in: register)?.document.fields["first_used"]?.string == "2024-06")
+        #expect(entry("hhs-0101", in: register)?.document.fields["imported"]?["columns"]?["topic_area"]?.string == "Space weather")
+        // The imported register still validates: drafts' missing fields are warnings.
+        #expect(!register.validate().diagnostics.hasErrors)
+    }
+
+    @Test func nycLocalLaw35() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let s = importFixture("nyc-ll35.csv", format: "nyc-ll35", into: register).summary
+        #expect(s.encoding == .cp1252)
+        #expect(s.rowsRead == 4 && s.written == ["shotspotter", "school-choice-matching", "severe-harm-predictive-model"] && s.mergedRows == 1)
+        #expect(s.unrecognised == ["row 5, column G `vendor`: \"maybe\"", "row 5, column H `date_use`: \"2018/13\""])
+        let shot = try #require(entry("shotspotter", in: register))
+        #expect(shot.document.fields["imported"]?["years"] == Value(.array([Value(.string("2022")), Value(.string("2023"))])))
+        #expect(shot.document.fields["description_short"]?.string == "Acoustic sensors locate gunfire in the city’s precincts.")
+        #expect(shot.document.fields["first_used"]?.string == "2015-03")
+        #expect(shot.document.fields["developed_in_house"]?.bool == false)
+        #expect(shot.document.body.contains("An analyst reviews each alert."))
+        let school = try #require(entry("school-choice-matching", in: register)).document.fields
+        #expect(school["first_used"] == nil && school["description_short"]?.string == "Matches students to high schools – by preference.")
+        #expect(!register.validate().diagnostics.hasErrors)
+    }
+
+    @Test func dutchRegister() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let s = importFixture("nl-1.0.csv", format: "nl-1.0", into: register).summary
+        #expect(s.rowsRead == 3 && s.written.count == 3)
+        #expect(s.unrecognised == ["row 4, column E `status`: \"Experimenteel\""])
+        let parking = try #require(entry("prk-01", in: register)).document.fields
+        #expect(parking["status"]?.string == "operational" && parking["first_used"]?.string == "2019-06")
+        #expect(parking["description_short"]?.string == "Scanauto's lezen kentekens in betaald parkeergebied.")
+        #expect(parking["goal"]?.string == "Controle op betaald parkeren.\nEerlijk en efficiënt.")
+        #expect(parking["lawful_basis_links"]?.array?.first?["link"]?.string == "https://wetten.overheid.nl/BWBR0005416")
+        #expect(parking["publication_date"]?.string == "2023-05-01" && parking["risk_category"]?.string == "limited risk")
+        #expect(entry("bijstand-risicomodel", in: register)?.document.fields["status"]?.string == "retired")
+    }
+
+    @Test func atsTemplateInUTF16() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let s = importFixture("ats-0.3.1.csv", format: "ats-0.3.1", into: register).summary
+        #expect(s.encoding == .utf16 && s.rowsRead == 2 && s.written == ["3f1c-aa01", "waste-route-planner"] && s.unrecognised.isEmpty)
+        let crowd = try #require(entry("3f1c-aa01", in: register))
+        #expect(crowd.document.fields["domain"]?.string == "public safety")
+        #expect(crowd.document.fields["risk_category"]?.string == "limited risk")
+        #expect(crowd.document.fields["algorithm_type"]?.string == "self-learning")
+        #expect(crowd.document.fields["keywords"]?.array?.count == 2)
+        #expect(entry("waste-route-planner", in: register)?.document.fields["status"]?.string == "operational")
+    }
+
+    @Test func dryRunWritesNothingAndExistingEntriesNeedUpdate() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let before = try String(contentsOfFile: register.path + "/register.yaml", encoding: .utf8)
+        let dry = importFixture("us-2025.csv", format: "us-2025", into: register, dryRun: true)
+        #expect(dry.summary.written.count == 4 && entry("dot-0001", in: register) == nil)
+        #expect(try String(contentsOfFile: register.path + "/register.yaml", encoding: .utf8) == before)
+        _ = importFixture("us-2025.csv", format: "us-2025", into: register)
+        let after = try String(contentsOfFile: register.path + "/register.yaml", encoding: .utf8)
+        #expect(after.hasPrefix(before.components(separatedBy: "departments:")[0]))
+        // Staff edit the entry, then the file is imported again.
+        let path = register.path + "/systems/dot-0001.md"
+        try (try String(contentsOfFile: path, encoding: .utf8) + "Written by staff.\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let again = importFixture("us-2025.csv", format: "us-2025", into: register)
+        #expect(again.summary.written.isEmpty && again.summary.skipped.count == 5)
+        let updated = importFixture("us-2025.csv", format: "us-2025", into: register, update: true)
+        #expect(updated.summary.updated.count == 4)
+        #expect(entry("dot-0001", in: register)?.document.body.contains("Written by staff.") == true)
+        #expect(try String(contentsOfFile: register.path + "/register.yaml", encoding: .utf8) == after)
+    }
+
+    @Test func genericMapping() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let (preset, problems) = MappingFile.load(Self.fixtures.appendingPathComponent("generic-mapping.yaml").path, registry: register.path)
+        #expect(problems.isEmpty)
+        let result = Importer.run(file: Self.fixtures.appendingPathComponent("generic.csv").path, preset: try #require(preset), options: ImportOptions(registry: register.path))
+        #expect(result.summary.written == ["v-1", "v-2"] && result.summary.unmappedColumns == ["Owner notes"])
+        let permit = try #require(entry("v-1", in: register)).document.fields
+        #expect(permit["status"]?.string == "operational" && permit["department"]?.string == "permits")
+        #expect(permit["developed_in_house"]?.bool == true && permit["keywords"]?.array?.count == 2)
+        #expect(entry("v-2", in: register)?.document.fields["status"]?.string == "pilot")
+    }
+
+    @Test func badMappingIsReportedAtItsLines() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let (preset, problems) = MappingFile.load(Self.fixtures.appendingPathComponent("bad-mapping.yaml").path, registry: register.path)
+        #expect(preset == nil)
+        #expect(problems.contains { $0.code == .unknownField && $0.location?.line == 6 })
+        // The schema check stops first; fix it and the field names are checked.
+        let (_, second) = MappingFile.parse("columns:\n  System: nmae\n  Live?:\n    field: status\n    values: {Live: operationnal}\n", file: "m.yaml",
+                                           entrySchema: RegisterValidator.validate(register.path).register?.schema)
+        #expect(second.map(\.code) == [.importBadMapping, .importBadMapping])
+        #expect(second.first?.location == SourceLocation(line: 2, column: 11) && second.first?.fix == "Did you mean `name`?")
+        #expect(second.last?.location?.line == 5)
+    }
+
+    // MARK: Export and round trip
+
+    @Test(arguments: ImportPreset.names)
+    func roundTrip(format: String) throws {
+        let validation = RegisterValidator.validate(Repository.registry.path)
+        let original = PublicRegister(try #require(validation.register), history: .none)
+        let output = try #require(Exporter.export(original, format: format))
+        let target = try TemporaryRegister()
+        defer { target.delete() }
+        try target.remove("systems")
+        let csv = target.folder.appendingPathComponent("export.csv")
+        try Data(output.text.utf8).write(to: csv)
+        let preset = ImportPreset.named(format)!
+        let result = Importer.run(file: csv.path, preset: preset, options: ImportOptions(registry: target.path))
+        #expect(result.summary.unrecognised.isEmpty)
+        let back = RegisterLoader.load(target.path).entries
+        #expect(back.count == original.systems.count)
+        func normal(_ v: Value?) -> Value? {
+            guard let v else { return nil }
+            if let s = v.string { return Value(.string(s.trimmingCharacters(in: .whitespacesAndNewlines))) }
+            return v
+        }
+        for system in original.systems {
+            let copy = try #require(back.first { $0.document.fields["name"]?.string == system.string("name") }, "\(system.id)")
+            for mapping in preset.mappings where !mapping.field.hasPrefix("imported.") {
+                if output.notCarried.contains(where: { $0.hasPrefix("\(system.id): `\(mapping.field)`") }) { continue }
+                switch mapping.field {
+                case "id": #expect(copy.id == system.id)
+                case "body": #expect(copy.document.body.trimmingCharacters(in: .whitespacesAndNewlines) == system.body.trimmingCharacters(in: .whitespacesAndNewlines))
+                default:
+                    #expect(normal(copy.document.fields[mapping.field]) == normal(system.fields[mapping.field]), "\(system.id) \(mapping.field)")
+                }
+            }
+        }
+    }
+
+    @Test func exportsListWhatTheFormatCannotCarryAndNoPrivateFields() throws {
+        let register = PublicRegister(try #require(RegisterValidator.validate(Repository.registry.path).register), history: .none)
+        let nyc = try #require(Exporter.export(register, format: "nyc-ll35"))
+        #expect(nyc.notCarried.contains { $0.hasSuffix("`status` has no column in nyc-ll35") })
+        let json = try #require(Exporter.export(register, format: "ats-json"))
+        let value = try Value.parseJSON(json.text)
+        #expect(value["systems"]?.array?.count == register.systems.count)
+        for format in Exporter.formats {
+            let text = try #require(Exporter.export(register, format: format)).text
+            #expect(!text.contains("owner_direct_phone") && !text.contains("internal_notes"))
+        }
+    }
+}
