@@ -38,9 +38,7 @@ let package = Package(
             dependencies: [
                 "AlgoregKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            // main.swift holds `@main`; with more than one file SwiftPM no longer passes this itself.
-            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+            ]
         ),
         .testTarget(
             name: "AlgoregKitTests",

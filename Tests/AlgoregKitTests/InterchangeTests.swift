@@ -4,7 +4,7 @@ import Testing
 
 /// Import from and export to other registers' formats (issue 7).
 @Suite struct InterchangeTests {
-    static let fixtures = Repository.fixtures.appendingPathComponent("interchange")
+    static let fixtures = TestSupport.fixtures.appendingPathComponent("interchange")
 
     func importFixture(_ name: String, format: String, into register: TemporaryRegister, dryRun: Bool = false, update: Bool = false) -> Importer.Result {
         Importer.run(file: Self.fixtures.appendingPathComponent(name).path, preset: ImportPreset.named(format)!,
@@ -197,7 +197,7 @@ import Testing
 
     @Test(arguments: ImportPreset.names)
     func roundTrip(format: String) throws {
-        let validation = RegisterValidator.validate(Repository.registry.path)
+        let validation = RegisterValidator.validate(TestSupport.exampleRegistry.path)
         let original = PublicRegister(try #require(validation.register), history: .none)
         let output = try #require(Exporter.export(original, format: format))
         let target = try TemporaryRegister()
@@ -230,7 +230,7 @@ import Testing
     }
 
     @Test func exportsListWhatTheFormatCannotCarryAndNoPrivateFields() throws {
-        let register = PublicRegister(try #require(RegisterValidator.validate(Repository.registry.path).register), history: .none)
+        let register = PublicRegister(try #require(RegisterValidator.validate(TestSupport.exampleRegistry.path).register), history: .none)
         let nyc = try #require(Exporter.export(register, format: "nyc-ll35"))
         #expect(nyc.notCarried.contains { $0.hasSuffix("`status` has no column in nyc-ll35") })
         let json = try #require(Exporter.export(register, format: "ats-json"))

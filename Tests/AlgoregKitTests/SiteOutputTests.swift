@@ -70,6 +70,8 @@ struct SiteOutputTests {
         var expected: Set<String> = [
             ".algoreg-site", "404.html", "feed.xml", "sitemap.xml", "assets/style.css",
             "data/register.json", "data/register.csv", "data/schema.json",
+            "data/export/us-2025.csv", "data/export/nyc-ll35.csv", "data/export/nl-1.0.csv",
+            "data/export/ats-0.3.1.csv", "data/export/ats-json.json",
         ]
         for id in ids { expected.insert("data/systems/\(id).json") }
         for language in ExampleSite.languages {
@@ -113,7 +115,7 @@ struct SiteOutputTests {
     @Test func noPrivateValueOrKeyLeaksIntoAnyFile() throws {
         let site = try ExampleSite.require()
         let keys = try TestSupport.privateKeys(in: site.registry)
-        #expect(Set(keys) == ["owner_direct_phone", "internal_notes"])
+        #expect(Set(keys) == ["owner_direct_phone", "internal_notes", "imported"])
         let values = try TestSupport.privateValues(in: site.registry, keys: keys)
         // The example register's known private values must have been found, or the test proves nothing.
         #expect(values.contains("+31 40 555 0142"))

@@ -51,9 +51,9 @@ public enum MappingFile {
 
     public static func parse(_ text: String, file: String, entrySchema: EntrySchema?) -> (ImportPreset?, [Diagnostic]) {
         let (value, problems) = YAMLLoader.load(text)
-        var diagnostics = problems.map { Diagnostic(file: file, location: $0.location, code: $0.code, message: $0.message, fix: $0.fix) }
+        var diagnostics = problems.map { $0.diagnostic(in: file) }
         guard let value else { return (nil, diagnostics) }
-        let messages = ViolationMessages(file: file, language: "en", fields: [])
+        let messages = ViolationMessages(file: file)
         diagnostics += messages.diagnostics(for: schema.validate(value), in: value)
         guard !diagnostics.hasErrors, let root = value.object else { return (nil, diagnostics) }
 

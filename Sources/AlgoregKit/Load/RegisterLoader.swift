@@ -216,9 +216,7 @@ public enum RegisterLoader {
             }
         }
         let (value, problems) = YAMLLoader.load(frontMatter.yaml, lineOffset: frontMatter.yamlLineOffset)
-        var diagnostics = problems.map {
-            Diagnostic(file: displayPath, location: $0.location, code: $0.code, message: $0.message, fix: $0.fix)
-        }
+        var diagnostics = problems.map { $0.diagnostic(in: displayPath) }
         guard let value else { return (nil, diagnostics) }
         let fieldsLocation = SourceLocation(line: 1 + frontMatter.yamlLineOffset, column: 1)
         var fields = Object()

@@ -10,6 +10,10 @@ public enum YAMLLoader {
         public var location: SourceLocation
         public var message: String
         public var fix: String?
+
+        public func diagnostic(in file: String) -> Diagnostic {
+            Diagnostic(file: file, location: location, code: code, message: message, fix: fix)
+        }
     }
 
     /// Parses one YAML document. Returns the value (nil when the text has a syntax error) and

@@ -80,7 +80,7 @@ public struct TemplateSet: Sendable {
             let displayPath = "\(display)/strings/\(file)"
             guard let text = try? String(contentsOf: stringsFolder.appendingPathComponent(file), encoding: .utf8) else { continue }
             let (value, yamlProblems) = YAMLLoader.load(text)
-            problems += yamlProblems.map { Diagnostic(file: displayPath, location: $0.location, code: $0.code, message: $0.message, fix: $0.fix) }
+            problems += yamlProblems.map { $0.diagnostic(in: displayPath) }
             if let value, value.object != nil { strings[String(file.dropLast(5))] = value }
         }
         let assetsFolder = folder.appendingPathComponent("assets")

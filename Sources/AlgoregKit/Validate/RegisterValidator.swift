@@ -72,7 +72,7 @@ public enum RegisterValidator {
         guard let document else { return nil }
         let root = Value(.object(document.fields), at: document.fieldsLocation)
         let violations = settingsSchema.validate(root)
-        let messages = ViolationMessages(file: document.file.displayPath, vocabulary: ViolationMessages.Vocabulary(fields: [], language: "en"))
+        let messages = ViolationMessages(file: document.file.displayPath)
         let problems = messages.diagnostics(for: violations, in: root)
         diagnostics += problems
         guard problems.isEmpty else { return nil }

@@ -30,6 +30,11 @@ struct ViolationMessages {
         self.vocabulary = vocabulary
     }
 
+    /// For one-off files (settings, plans, mappings) whose fields carry no labels.
+    init(file: String) {
+        self.init(file: file, vocabulary: Vocabulary(fields: [], language: "en"))
+    }
+
     func diagnostics(for violations: [SchemaViolation], in root: Value, draft: Bool = false) -> [Diagnostic] {
         Self.mergingTypos(violations).flatMap { diagnostics(for: $0, in: root, draft: draft) }
     }
