@@ -58,4 +58,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case templateError = "template-error"
     case outputNotOurs = "output-not-ours"
     case outputFailed = "output-failed"
+    // Report
+    case unknownInitiative = "unknown-initiative"
+    case duplicateAction = "duplicate-action"
+    case reportYearMismatch = "report-year-mismatch"
 }

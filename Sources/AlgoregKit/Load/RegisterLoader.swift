@@ -29,6 +29,10 @@ public struct LoadedRegister: Sendable {
     public var translations: [EntryFile] = []
     /// `about.md` and its translations (`about.<lang>.md`), keyed by language (nil = default).
     public var pages: [EntryFile] = []
+    /// `plan.yaml`, the action plan, when present.
+    public var plan: Document?
+    /// `reports/<year>.md`: one narrative per report year (the id is the year).
+    public var reports: [EntryFile] = []
     public var diagnostics: [Diagnostic] = []
 }
 
@@ -38,6 +42,8 @@ public enum RegisterLayout {
     public static let schemaFile = "schema.yaml"
     public static let systemsFolder = "systems"
     public static let aboutPage = "about"
+    public static let planFile = "plan.yaml"
+    public static let reportsFolder = "reports"
     public static let defaultMaxFileBytes = 1 << 20
     static let idPattern = #"^[a-z0-9][a-z0-9-]*$"#
     static let languagePattern = #"^[a-z]{2,3}(-[A-Za-z0-9]+)?$"#
@@ -94,6 +100,27 @@ public enum RegisterLoader {
             if let document {
                 register.pages.append(EntryFile(id: RegisterLayout.aboutPage, language: parts.count == 2 ? String(parts[1]) : nil, document: document))
             }
+        }
+
+        // The action plan and the annual report narratives (optional).
+        let planURL = root.appendingPathComponent(RegisterLayout.planFile)
+        if FileManager.default.fileExists(atPath: planURL.path) {
+            let (document, problems) = parseDocument(at: planURL, displayPath: display(RegisterLayout.planFile), maxBytes: maxBytes, yamlOnly: true)
+            register.plan = document
+            register.diagnostics += problems
+        }
+        let reportsURL = root.appendingPathComponent(RegisterLayout.reportsFolder)
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: reportsURL.path)) ?? []).sorted() where !name.hasPrefix(".") {
+            let displayPath = display("\(RegisterLayout.reportsFolder)/\(name)")
+            guard name.hasSuffix(".md"), name.dropLast(3).wholeMatch(of: /\d{4}/) != nil else {
+                register.diagnostics.append(Diagnostic(file: displayPath, location: nil, code: .badFileName,
+                    message: "The file name `\(name)` is not a report year: report narratives are named `<year>.md`, e.g. `2026.md`.",
+                    fix: "Rename it to the year it reports on, or move it out of `\(RegisterLayout.reportsFolder)/`."))
+                continue
+            }
+            let (document, problems) = parseDocument(at: reportsURL.appendingPathComponent(name), displayPath: displayPath, maxBytes: maxBytes, yamlOnly: false)
+            register.diagnostics += problems
+            if let document { register.reports.append(EntryFile(id: String(name.dropLast(3)), language: nil, document: document)) }
         }
 
         // Systems: every Markdown file under systems/, in a stable order, parsed in parallel.

@@ -32,6 +32,7 @@ public enum RegisterValidator {
     public static func validate(_ loaded: LoadedRegister, options: ValidationOptions = ValidationOptions()) -> ValidationResult {
         var diagnostics = loaded.diagnostics
         let checkedFiles = [loaded.settings, loaded.schema].compactMap { $0 }.count + loaded.entries.count + loaded.translations.count + loaded.pages.count
+            + (loaded.plan == nil ? 0 : 1) + loaded.reports.count
 
         let settings = checkSettings(loaded.settings, diagnostics: &diagnostics)
         let language = settings?.defaultLanguage ?? "en"
@@ -50,6 +51,8 @@ public enum RegisterValidator {
             diagnostics += checkTranslations(loaded.translations, of: &entries, schema: schema, settings: settings, options: options)
         }
         entries.sort { $0.id < $1.id }
+        let plan = ReportInputChecks.checkPlan(loaded.plan, settings: settings, diagnostics: &diagnostics)
+        let narratives = ReportInputChecks.checkNarratives(loaded.reports, diagnostics: &diagnostics)
         let result = ValidationResult(register: nil, diagnostics: Diagnostic.sortedForReading(diagnostics), checkedFiles: checkedFiles)
         guard let settings, let schema, !diagnostics.hasErrors else { return result }
 
@@ -58,7 +61,8 @@ public enum RegisterValidator {
             aboutPages[page.language ?? settings.defaultLanguage] = Entry.Translation(
                 file: page.document.file.displayPath, fields: page.document.fields, body: page.document.body)
         }
-        let register = Register(settings: settings, schema: schema, entries: entries, aboutPages: aboutPages, root: loaded.displayRoot)
+        let register = Register(settings: settings, schema: schema, entries: entries, aboutPages: aboutPages, root: loaded.displayRoot,
+                                plan: plan, reports: narratives)
         return ValidationResult(register: register, diagnostics: result.diagnostics, checkedFiles: checkedFiles)
     }
 
