@@ -14,7 +14,7 @@ public struct TemplateSet: Sendable {
     /// Files under `assets/`, relative paths.
     var assets: [String]
 
-    static let requiredPages = ["home", "system", "department", "departments", "filter", "about", "notfound"]
+    static let requiredPages = ["home", "system", "department", "departments", "filter", "about", "notfound", "report"]
 
     /// Loads and checks the templates; every problem is a diagnostic with file and line.
     public static func load(_ path: String) -> (TemplateSet?, [Diagnostic]) {

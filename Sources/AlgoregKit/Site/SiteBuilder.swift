@@ -59,6 +59,66 @@ public enum SiteBuilder {
         }
     }
 
+    /// The annual reports of `years` (each with a narrative) in every language, the reports
+    /// index, and each report's figures (JSON, CSV) and directory (CSV).
+    static func writeReports(_ register: PublicRegister, years: [Int], contexts: PageContexts, layout: SiteLayout, templates: TemplateSet,
+                             to output: SiteOutput) throws(SiteOutput.Failure) -> (pages: [String], files: Int) {
+        guard !register.reports.isEmpty else { return ([], 0) }
+        var pages: [String] = []
+        var files = 0
+        for language in layout.languages {
+            let path = layout.path(SiteLayout.reports, language: language)
+            try output.write(SiteLayout.file(for: path), templates.render(page: "report", context: contexts.reportsIndex(language: language)))
+            pages.append(path)
+        }
+        for narrative in register.reports where years.contains(narrative.year) {
+            let figures = YearFigures.compute(register, year: narrative.year)
+            for language in layout.languages {
+                let path = layout.path(SiteLayout.report(narrative.year), language: language)
+                try output.write(SiteLayout.file(for: path), templates.render(page: "report", context: contexts.report(narrative, figures: figures, language: language)))
+                pages.append(path)
+            }
+            try output.write(ReportData.figuresJSON(narrative.year), ReportData.json(figures))
+            try output.write(ReportData.figuresCSV(narrative.year), ReportData.figuresCSV(figures))
+            try output.write(ReportData.directoryCSV(narrative.year), ReportData.directoryCSV(figures) { contexts.departmentName($0, layout.defaultLanguage) })
+            files += 3
+        }
+        return (pages, files + pages.count)
+    }
+
+    /// `algoreg report --format html`: validate, then write only one year's report (every
+    /// language), its downloads and the assets into the output folder.
+    public static func buildReport(_ options: Options, year: Int) -> Result {
+        let validation = RegisterValidator.validate(options.registry, options: options.validation)
+        var diagnostics = validation.diagnostics
+        func failed() -> Result {
+            Result(diagnostics: Diagnostic.sortedForReading(diagnostics), checkedFiles: validation.checkedFiles, pages: 0, files: 0, succeeded: false)
+        }
+        let (templates, templateProblems) = TemplateSet.load(options.templates)
+        diagnostics += templateProblems
+        guard let register = validation.register, let templates else { return failed() }
+        let output = SiteOutput(output: options.output)
+        do {
+            try output.checkOwnership()
+            try output.prepare()
+            let history = History.read(registerFolder: URL(fileURLWithPath: options.registry))
+            let publicRegister = PublicRegister(register, history: history, includeDrafts: options.includeDrafts, sourceDateEpoch: options.sourceDateEpoch)
+            let layout = SiteLayout(languages: publicRegister.settings.languages, baseURL: publicRegister.settings.baseURL)
+            let contexts = PageContexts(register: publicRegister, templates: templates, layout: layout)
+            var (pages, files) = try writeReports(publicRegister, years: [year], contexts: contexts, layout: layout, templates: templates, to: output)
+            for asset in templates.assets {
+                try output.copy(templates.folder.appendingPathComponent("assets").appendingPathComponent(asset), to: "assets/\(asset)")
+                files += 1
+            }
+            try output.commit()
+            return Result(diagnostics: diagnostics, checkedFiles: validation.checkedFiles, pages: pages.count, files: files, succeeded: true)
+        } catch {
+            output.abandon()
+            diagnostics.append(error.diagnostic)
+            return failed()
+        }
+    }
+
     static func write(_ register: PublicRegister, templates: TemplateSet, to output: SiteOutput) throws(SiteOutput.Failure) -> (pages: Int, files: Int) {
         let layout = SiteLayout(languages: register.settings.languages, baseURL: register.settings.baseURL)
         let contexts = PageContexts(register: register, templates: templates, layout: layout)
@@ -82,6 +142,9 @@ public enum SiteBuilder {
         }
         try output.write("404.html", templates.render(page: "notfound", context: contexts.notFound()))
         files += 1
+        let reportPaths = try writeReports(register, years: register.reports.map(\.year), contexts: contexts, layout: layout, templates: templates, to: output)
+        pagePaths += reportPaths.pages.map { ($0, register.contentDate) }
+        files += reportPaths.files
 
         // Systems: every language's page and the JSON, rendered on all cores.
         let results = register.systems.parallelMap { system -> Swift.Result<(pages: [String], json: Value), SiteOutput.Failure> in
