@@ -38,7 +38,9 @@ let package = Package(
             dependencies: [
                 "AlgoregKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // main.swift holds `@main` and the target has more than one file.
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .testTarget(
             name: "AlgoregKitTests",
