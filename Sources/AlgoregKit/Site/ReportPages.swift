@@ -18,9 +18,9 @@ extension PageContexts {
 
     func reportDownloads(_ year: Int, root: String, t: [String: Any]) -> [[String: Any]] {
         [
-            ["label": text(t, "report_download_json", "Figures of this report (JSON)"), "url": root + ReportData.figuresJSON(year), "format": "JSON"],
-            ["label": text(t, "report_download_csv", "Figures of this report (CSV)"), "url": root + ReportData.figuresCSV(year), "format": "CSV"],
-            ["label": text(t, "report_download_directory", "Directory of systems by department (CSV)"), "url": root + ReportData.directoryCSV(year), "format": "CSV"],
+            ["label": text(t, "report_download_json", "Figures of this report (JSON)"), "url": root + ReportData.figuresJSON(year), "absoluteUrl": layout.absolute(ReportData.figuresJSON(year)), "format": "JSON"],
+            ["label": text(t, "report_download_csv", "Figures of this report (CSV)"), "url": root + ReportData.figuresCSV(year), "absoluteUrl": layout.absolute(ReportData.figuresCSV(year)), "format": "CSV"],
+            ["label": text(t, "report_download_directory", "Directory of systems by department (CSV)"), "url": root + ReportData.directoryCSV(year), "absoluteUrl": layout.absolute(ReportData.directoryCSV(year)), "format": "CSV"],
         ]
     }
 
@@ -90,6 +90,7 @@ extension PageContexts {
                 guard !own.isEmpty else { return nil }
                 return ["department": departmentName(department, language), "systems": own.map { shortfall in
                     ["name": shortfall.name, "url": root + layout.path(SiteLayout.system(shortfall.system), language: language),
+                     "absoluteUrl": layout.absolute(layout.path(SiteLayout.system(shortfall.system), language: language)),
                      "missing": shortfall.missing.map { text(t, "report_missing_\($0)", $0) }.joined(separator: "; ")] as [String: Any]
                 }]
             }
@@ -103,6 +104,7 @@ extension PageContexts {
                          "personalData": templates.valueLabel(field: "personal_data", value: dataset["personal_data"]?.string ?? "none", language: language, fallback: defaultLanguage)]
                     }
                     return ["name": item.name, "url": root + layout.path(SiteLayout.system(item.system), language: language),
+                            "absoluteUrl": layout.absolute(layout.path(SiteLayout.system(item.system), language: language)),
                             "description": system.value("description_short", language: language)?.string ?? item.description,
                             "purposeHtml": MarkdownRenderer.html(system.value("goal", language: language)?.string ?? item.purpose),
                             "outputUseHtml": MarkdownRenderer.html(system.value("decision_making_process", language: language)?.string ?? item.outputUse),
