@@ -11,7 +11,7 @@ enum ReportCharts {
     static let width = 640
     static let barHeight = 22
     static let gap = 8
-    static let labelWidth = 260
+    static let labelWidth = 270
 
     /// Horizontal bars, one per item, with the value written after each bar.
     static func bars(id: String, title: String, items: [Item]) -> String {
@@ -80,6 +80,6 @@ enum ReportCharts {
     }
 
     static func truncated(_ label: String) -> String {
-        label.count > 34 ? String(label.prefix(33)) + "…" : label
+        label.count > 30 ? String(label.prefix(29)) + "…" : label
     }
 }
