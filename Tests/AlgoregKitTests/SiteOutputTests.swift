@@ -73,12 +73,16 @@ struct SiteOutputTests {
             "data/export/us-2025.csv", "data/export/nyc-ll35.csv", "data/export/nl-1.0.csv",
             "data/export/ats-0.3.1.csv", "data/export/ats-json.json",
         ]
+        for year in ["2025", "2026"] {
+            expected.formUnion(["data/reports/\(year).json", "data/reports/\(year).csv", "data/reports/\(year)-directory.csv"])
+        }
         for id in ids { expected.insert("data/systems/\(id).json") }
         for language in ExampleSite.languages {
             let prefix = site.prefix(language)
             expected.insert("\(prefix)index.html")
             expected.insert("\(prefix)about/index.html")
             expected.insert("\(prefix)departments/index.html")
+            expected.formUnion(["\(prefix)reports/index.html", "\(prefix)reports/2025/index.html", "\(prefix)reports/2026/index.html"])
             for department in departments { expected.insert("\(prefix)departments/\(department)/index.html") }
             for id in ids { expected.insert("\(prefix)systems/\(id)/index.html") }
             for status in try Self.frontMatterValues("status", site.registry) {

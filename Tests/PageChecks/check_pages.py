@@ -67,6 +67,10 @@ def page_types(site):
     facet = first("filter")
     pages = ["", first("systems"), "systems/benefits-fraud-risk-model/", "departments/", first("departments"),
              first(facet.rstrip("/")), "about/", "404.html"]
+    reports = os.path.join(site, "reports")
+    if os.path.isdir(reports):
+        years = sorted(n for n in os.listdir(reports) if os.path.isdir(os.path.join(reports, n)))
+        pages += ["reports/", f"reports/{years[-1]}/"]
     second = sorted(n for n in os.listdir(site) if len(n) == 2 and os.path.isdir(os.path.join(site, n)))
     for language in second:
         pages += [f"{language}/", f"{language}/systems/benefits-fraud-risk-model/"]

@@ -64,4 +64,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case importUnrecognisedValue = "import-unrecognised-value"
     case importBadMapping = "import-bad-mapping"
     case exportNotCarried = "export-not-carried"
+    // Report
+    case unknownInitiative = "unknown-initiative"
+    case duplicateAction = "duplicate-action"
+    case reportYearMismatch = "report-year-mismatch"
 }

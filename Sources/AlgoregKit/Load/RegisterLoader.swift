@@ -33,6 +33,10 @@ public struct LoadedRegister: Sendable {
     public var unreadableEntryIDs: Set<String> = []
     /// Every file looked at, readable or not.
     public var fileCount = 0
+    /// `plan.yaml`, the action plan, when present.
+    public var plan: Document?
+    /// `reports/<year>.md`: one narrative per report year (the id is the year).
+    public var reports: [EntryFile] = []
     public var diagnostics: [Diagnostic] = []
 }
 
@@ -42,6 +46,8 @@ public enum RegisterLayout {
     public static let schemaFile = "schema.yaml"
     public static let systemsFolder = "systems"
     public static let aboutPage = "about"
+    public static let planFile = "plan.yaml"
+    public static let reportsFolder = "reports"
     public static let defaultMaxFileBytes = 1 << 20
     nonisolated(unsafe) static let idPattern = /[a-z0-9][a-z0-9-]*/
     nonisolated(unsafe) static let languagePattern = /[a-z]{2,3}(-[A-Za-z0-9]+)?/
@@ -100,6 +106,29 @@ public enum RegisterLoader {
             }
         }
 
+        // The action plan and the annual report narratives (optional).
+        let planURL = root.appendingPathComponent(RegisterLayout.planFile)
+        if FileManager.default.fileExists(atPath: planURL.path) {
+            let (document, problems) = parseDocument(at: planURL, displayPath: display(RegisterLayout.planFile), maxBytes: maxBytes, yamlOnly: true)
+            register.plan = document
+            register.diagnostics += problems
+            register.fileCount += 1
+        }
+        let reportsURL = root.appendingPathComponent(RegisterLayout.reportsFolder)
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: reportsURL.path)) ?? []).sorted() where !name.hasPrefix(".") {
+            let displayPath = display("\(RegisterLayout.reportsFolder)/\(name)")
+            guard name.hasSuffix(".md"), name.dropLast(3).wholeMatch(of: /\d{4}/) != nil else {
+                register.diagnostics.append(Diagnostic(file: displayPath, location: nil, code: .badFileName,
+                    message: "The file name `\(name)` is not a report year: report narratives are named `<year>.md`, e.g. `2026.md`.",
+                    fix: "Rename it to the year it reports on, or move it out of `\(RegisterLayout.reportsFolder)/`."))
+                continue
+            }
+            let (document, problems) = parseDocument(at: reportsURL.appendingPathComponent(name), displayPath: displayPath, maxBytes: maxBytes, yamlOnly: false)
+            register.diagnostics += problems
+            register.fileCount += 1
+            if let document { register.reports.append(EntryFile(id: String(name.dropLast(3)), language: nil, document: document)) }
+        }
+
         // Systems: every Markdown file under systems/, in a stable order, parsed in parallel.
         let systemsURL = root.appendingPathComponent(RegisterLayout.systemsFolder)
         let (files, discoveryProblems) = discoverEntryFiles(in: systemsURL, registryRoot: root, displayPrefix: display(RegisterLayout.systemsFolder))
@@ -110,7 +139,7 @@ public enum RegisterLoader {
             return (document.map { EntryFile(id: file.id, language: file.language, document: $0) }, problems)
         }
         let settingsAndSchema = [settingsURL, schemaURL].filter { FileManager.default.fileExists(atPath: $0.path) }.count
-        register.fileCount = settingsAndSchema + topLevel.filter { $0.hasPrefix(RegisterLayout.aboutPage + ".") && $0.hasSuffix(".md") }.count + files.count
+        register.fileCount += settingsAndSchema + topLevel.filter { $0.hasPrefix(RegisterLayout.aboutPage + ".") && $0.hasSuffix(".md") }.count + files.count
         for (file, (entry, problems)) in zip(files, parsed) {
             register.diagnostics += problems
             guard let entry else {

@@ -61,4 +61,8 @@ public struct Register: Sendable {
     /// The about page per language (nil key = the default file `about.md`).
     public var aboutPages: [String: Entry.Translation]
     public var root: String
+    /// The action plan (`plan.yaml`), when the register has one.
+    public var plan: ActionPlan? = nil
+    /// Narratives of the annual reports, by year.
+    public var reports: [ReportNarrative] = []
 }

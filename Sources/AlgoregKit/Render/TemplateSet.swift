@@ -15,9 +15,11 @@ public struct TemplateSet: Sendable {
     var assets: [String]
 
     static let requiredPages = ["home", "system", "department", "departments", "filter", "about", "notfound"]
+    /// Needed only by registers that publish annual reports.
+    static let reportPage = "report"
 
     /// Loads and checks the templates; every problem is a diagnostic with file and line.
-    public static func load(_ path: String) -> (TemplateSet?, [Diagnostic]) {
+    public static func load(_ path: String, withReports: Bool = false) -> (TemplateSet?, [Diagnostic]) {
         let folder = URL(fileURLWithPath: path).standardizedFileURL
         let display = path.hasSuffix("/") ? String(path.dropLast()) : path
         var problems: [Diagnostic] = []
@@ -69,7 +71,7 @@ public struct TemplateSet: Sendable {
             }
         }
         let pages = Set(names.keys.filter { $0.hasPrefix("layout/") }.map { String($0.dropFirst("layout/".count)) })
-        for page in requiredPages where !pages.contains(page) {
+        for page in requiredPages + (withReports ? [reportPage] : []) where !pages.contains(page) {
             problems.append(Diagnostic(file: "\(display)/layout/\(page).mustache", location: nil, code: .templateError,
                 message: "The page template `layout/\(page).mustache` is missing.", fix: "Copy it from the default templates (`algoreg init`)."))
         }

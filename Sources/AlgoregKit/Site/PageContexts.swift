@@ -48,12 +48,18 @@ struct PageContexts {
             "fallback": fallback,
             "fallbackLanguage": defaultLanguage,
             "fallbackLanguageName": templates.languageName(defaultLanguage),
-            "links": ["departments": root + layout.path(SiteLayout.departments, language: language),
-                      "about": root + layout.path(SiteLayout.about, language: language)],
+            "links": links(root: root, language: language),
             "downloads": downloads(root: root, t: t),
             "buildDate": register.contentDate,
             "contact": ["email": settings.contactEmail ?? "", "feedbackUrl": settings.feedbackURL ?? ""],
         ]
+    }
+
+    func links(root: String, language: String) -> [String: Any] {
+        var links = ["departments": root + layout.path(SiteLayout.departments, language: language),
+                     "about": root + layout.path(SiteLayout.about, language: language)]
+        if !register.reports.isEmpty { links["reports"] = root + layout.path(SiteLayout.reports, language: language) }
+        return links
     }
 
     /// The 404 page is served at any depth, so its links start from the base URL's path.

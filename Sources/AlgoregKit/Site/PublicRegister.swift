@@ -21,11 +21,16 @@ public struct PublicRegister: Sendable {
     public var aboutPages: [String: Entry.Translation]
     /// Date the content was last changed: SOURCE_DATE_EPOCH, else git, else front matter.
     public var contentDate: String
+    /// The action plan and the annual report narratives (they have no private fields).
+    public var plan: ActionPlan?
+    public var reports: [ReportNarrative]
 
     public init(_ register: Register, history: History, includeDrafts: Bool = false, sourceDateEpoch: String? = nil) {
         settings = register.settings
         schema = register.schema
         aboutPages = register.aboutPages
+        plan = register.plan
+        reports = register.reports
         let privateFields = register.schema.fields
         let registerRoot = register.root + "/"
         systems = register.entries.filter { includeDrafts || !$0.isDraft }.map { entry in

@@ -34,12 +34,32 @@ public enum SiteBuilder {
     }
 
     public static func build(_ options: Options) -> Result {
+        run(options) { register, templates, output throws(SiteOutput.Failure) in
+            try write(register, templates: templates, to: output)
+        }
+    }
+
+    /// `algoreg report --format html`: validate, then write only one year's report (every
+    /// language), its downloads and the assets into the output folder.
+    public static func buildReport(_ options: Options, year: Int) -> Result {
+        run(options) { register, templates, output throws(SiteOutput.Failure) in
+            let layout = SiteLayout(languages: register.settings.languages, baseURL: register.settings.baseURL)
+            let contexts = PageContexts(register: register, templates: templates, layout: layout)
+            let (pages, files) = try writeReports(register, years: [year], contexts: contexts, layout: layout, templates: templates, to: output)
+            return (pages.count, files + (try copyAssets(templates, to: output)))
+        }
+    }
+
+    /// Validate, load the templates, then write into a staging folder that replaces the output
+    /// only when `write` succeeded.
+    static func run(_ options: Options,
+                    write: (PublicRegister, TemplateSet, SiteOutput) throws(SiteOutput.Failure) -> (pages: Int, files: Int)) -> Result {
         let validation = RegisterValidator.validate(options.registry, options: options.validation)
         var diagnostics = validation.diagnostics
         func failed() -> Result {
             Result(diagnostics: Diagnostic.sortedForReading(diagnostics), checkedFiles: validation.checkedFiles, pages: 0, files: 0, succeeded: false)
         }
-        let (templates, templateProblems) = TemplateSet.load(options.templates)
+        let (templates, templateProblems) = TemplateSet.load(options.templates, withReports: !(validation.register?.reports.isEmpty ?? true))
         diagnostics += templateProblems
         guard let register = validation.register, let templates else { return failed() }
 
@@ -49,7 +69,7 @@ public enum SiteBuilder {
             try output.prepare()
             let history = History.read(registerFolder: URL(fileURLWithPath: options.registry))
             let publicRegister = PublicRegister(register, history: history, includeDrafts: options.includeDrafts, sourceDateEpoch: options.sourceDateEpoch)
-            let (pages, files) = try write(publicRegister, templates: templates, to: output)
+            let (pages, files) = try write(publicRegister, templates, output)
             try output.commit()
             return Result(diagnostics: diagnostics, checkedFiles: validation.checkedFiles, pages: pages, files: files, succeeded: true)
         } catch {
@@ -57,6 +77,40 @@ public enum SiteBuilder {
             diagnostics.append(error.diagnostic)
             return failed()
         }
+    }
+
+    /// The annual reports of `years` (each with a narrative) in every language, the reports
+    /// index, and each report's figures (JSON, CSV) and directory (CSV).
+    static func writeReports(_ register: PublicRegister, years: [Int], contexts: PageContexts, layout: SiteLayout, templates: TemplateSet,
+                             to output: SiteOutput) throws(SiteOutput.Failure) -> (pages: [String], files: Int) {
+        guard !register.reports.isEmpty else { return ([], 0) }
+        var pages: [String] = []
+        var files = 0
+        for language in layout.languages {
+            let path = layout.path(SiteLayout.reports, language: language)
+            try output.write(SiteLayout.file(for: path), templates.render(page: "report", context: contexts.reportsIndex(language: language)))
+            pages.append(path)
+        }
+        for narrative in register.reports where years.contains(narrative.year) {
+            let figures = YearFigures.compute(register, year: narrative.year)
+            for language in layout.languages {
+                let path = layout.path(SiteLayout.report(narrative.year), language: language)
+                try output.write(SiteLayout.file(for: path), templates.render(page: "report", context: contexts.report(narrative, figures: figures, language: language)))
+                pages.append(path)
+            }
+            try output.write(ReportData.figuresJSON(narrative.year), ReportData.json(figures))
+            try output.write(ReportData.figuresCSV(narrative.year), ReportData.figuresCSV(figures))
+            try output.write(ReportData.directoryCSV(narrative.year), ReportData.directoryCSV(figures) { contexts.departmentName($0, layout.defaultLanguage) })
+            files += 3
+        }
+        return (pages, files + pages.count)
+    }
+
+    static func copyAssets(_ templates: TemplateSet, to output: SiteOutput) throws(SiteOutput.Failure) -> Int {
+        for asset in templates.assets {
+            try output.copy(templates.folder.appendingPathComponent("assets").appendingPathComponent(asset), to: "assets/\(asset)")
+        }
+        return templates.assets.count
     }
 
     static func write(_ register: PublicRegister, templates: TemplateSet, to output: SiteOutput) throws(SiteOutput.Failure) -> (pages: Int, files: Int) {
@@ -82,6 +136,9 @@ public enum SiteBuilder {
         }
         try output.write(SiteLayout.notFound, templates.render(page: "notfound", context: contexts.notFound()))
         files += 1
+        let reportPaths = try writeReports(register, years: register.reports.map(\.year), contexts: contexts, layout: layout, templates: templates, to: output)
+        pagePaths += reportPaths.pages.map { ($0, register.contentDate) }
+        files += reportPaths.files
 
         // Systems: every language's page and the JSON, rendered on all cores.
         let results = register.systems.parallelMap { system -> Swift.Result<(pages: [String], json: Value), SiteOutput.Failure> in
@@ -119,10 +176,7 @@ public enum SiteBuilder {
         try output.write(OpenData.sitemap, OpenData.sitemap(pagePaths, layout: layout))
         files += 5
         files += try Exporter.writeSiteFiles(register, to: output)
-        for asset in templates.assets {
-            try output.copy(templates.folder.appendingPathComponent("assets").appendingPathComponent(asset), to: "assets/\(asset)")
-            files += 1
-        }
+        files += try copyAssets(templates, to: output)
         return (pagePaths.count, files)
     }
 }

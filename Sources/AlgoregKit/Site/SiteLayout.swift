@@ -15,6 +15,8 @@ struct SiteLayout: Sendable {
     static let departments = "departments/"
     static let about = "about/"
     static let notFound = "404.html"
+    static let reports = "reports/"
+    static func report(_ year: Int) -> String { "reports/\(year)/" }
     static func filter(_ facet: String, _ value: String) -> String { "filter/\(facet)/\(RegisterLoader.slug(value))/" }
 
     /// The path of a page in a language, relative to the site root ("nl/systems/x/").

@@ -51,6 +51,8 @@ public enum RegisterValidator {
             diagnostics += checkTranslations(loaded.translations, of: &entries, unreadable: loaded.unreadableEntryIDs, schema: schema, settings: settings, options: options)
         }
         entries.sort { $0.id < $1.id }
+        let plan = ReportInputChecks.checkPlan(loaded.plan, settings: settings, diagnostics: &diagnostics)
+        let narratives = ReportInputChecks.checkNarratives(loaded.reports, diagnostics: &diagnostics)
         let result = ValidationResult(register: nil, diagnostics: Diagnostic.sortedForReading(diagnostics), checkedFiles: checkedFiles)
         guard let settings, let schema, !diagnostics.hasErrors else { return result }
 
@@ -59,7 +61,8 @@ public enum RegisterValidator {
             aboutPages[page.language ?? settings.defaultLanguage] = Entry.Translation(
                 file: page.document.file.displayPath, fields: page.document.fields, body: page.document.body)
         }
-        let register = Register(settings: settings, schema: schema, entries: entries, aboutPages: aboutPages, root: loaded.displayRoot)
+        let register = Register(settings: settings, schema: schema, entries: entries, aboutPages: aboutPages, root: loaded.displayRoot,
+                                plan: plan, reports: narratives)
         return ValidationResult(register: register, diagnostics: result.diagnostics, checkedFiles: checkedFiles)
     }
 
