@@ -58,4 +58,6 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case templateError = "template-error"
     case outputNotOurs = "output-not-ours"
     case outputFailed = "output-failed"
+    // Workflow
+    case placeholderLeft = "placeholder-left"
 }
