@@ -7,7 +7,7 @@ struct Algoreg: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "algoreg",
         abstract: "Publish a city's algorithm and AI register from Markdown files.",
-        subcommands: [Build.self, Validate.self, Explain.self, New.self, Init.self],
+        subcommands: [Build.self, Validate.self, Explain.self, New.self, Init.self, Serve.self],
         defaultSubcommand: Build.self
     )
 }
