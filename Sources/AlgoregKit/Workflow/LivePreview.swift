@@ -26,6 +26,8 @@ public final class LivePreview: @unchecked Sendable {
     public let includeDrafts: Bool
 
     private let lock = NSLock()
+    /// Held while building and while answering, so an answer never mixes a new page with an old version.
+    private let buildLock = NSLock()
     private var _state: State = .failed([], text: "Not built yet.")
     private var _version = 0
     private var lastSnapshot: [String: Snapshot] = [:]
@@ -48,6 +50,8 @@ public final class LivePreview: @unchecked Sendable {
     /// Builds now, whatever changed. Returns the new state.
     @discardableResult
     public func rebuild() -> State {
+        buildLock.lock()
+        defer { buildLock.unlock() }
         let snapshot = takeSnapshot()
         let started = Date()
         let result = SiteBuilder.build(SiteBuilder.Options(registry: registry, templates: templates, output: output.path, includeDrafts: includeDrafts))
@@ -91,6 +95,8 @@ public final class LivePreview: @unchecked Sendable {
 
     /// The response for a request path such as `/`, `/nl/systems/x/`, `/assets/style.css`.
     public func response(for requestPath: String) -> Response {
+        buildLock.lock()
+        defer { buildLock.unlock() }
         let path = requestPath.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
         let (state, version) = lock.withLock { (_state, _version) }
         if path == Self.versionPath {
