@@ -6,7 +6,7 @@
 SWIFT_FLAGS ?=
 RELEASE_BIN = .build/release/algoreg
 
-.PHONY: site test unit-tests page-checks validate bench clean
+.PHONY: site test unit-tests page-checks validate bench clean embed-defaults
 
 site:
 	.ci/install-deps
@@ -39,3 +39,7 @@ clean:
 bench-import:
 	swift build -c release $(SWIFT_FLAGS) --product algoreg
 	Tests/bench/import_bench.sh $(RELEASE_BIN)
+
+# Regenerates the copy of the default schema and templates inside the binary (for `algoreg init`).
+embed-defaults:
+	.ci/embed-defaults

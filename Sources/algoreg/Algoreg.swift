@@ -7,7 +7,7 @@ struct Algoreg: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "algoreg",
         abstract: "Publish a city's algorithm and AI register from Markdown files.",
-        subcommands: [Build.self, Validate.self, Report.self, Import.self, Export.self],
+        subcommands: [Build.self, Validate.self, Report.self, New.self, Serve.self, Init.self, Explain.self, Import.self, Export.self],
         defaultSubcommand: Build.self
     )
 

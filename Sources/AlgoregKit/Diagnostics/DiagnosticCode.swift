@@ -68,4 +68,6 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case unknownInitiative = "unknown-initiative"
     case duplicateAction = "duplicate-action"
     case reportYearMismatch = "report-year-mismatch"
+    // Workflow
+    case placeholderLeft = "placeholder-left"
 }

@@ -14,6 +14,7 @@ enum ContentChecks {
             case .string(let text):
                 problems += checkLinks(in: text, file: file, at: value.location, isWholeLink: looksLikeURLField(path, schema: schema))
                 problems += checkPlaceholder(text, file: file, at: value.location)
+                problems += checkFillIn(text, field: path, file: file, at: value.location)
             case .array(let items): for item in items { visit(item, path: path) }
             case .object(let object): for member in object.members { visit(member.value, path: path.isEmpty ? member.key : "\(path).\(member.key)") }
             default: break
@@ -26,6 +27,7 @@ enum ContentChecks {
             let location = SourceLocation(line: lineNumber, column: 1)
             problems += checkLinks(in: String(line), file: file, at: location, isWholeLink: false, lineIsExact: true)
             problems += checkPlaceholder(String(line), file: file, at: location, lineIsExact: true)
+            problems += checkFillIn(String(line), field: nil, file: file, at: location)
             lineNumber += 1
         }
         if !onlyText, let revision = document.fields["revision_date"], let date = revision.string,
@@ -115,6 +117,15 @@ enum ContentChecks {
         return [Diagnostic(file: file, location: position, severity: .warning, code: .placeholderText,
             message: "Placeholder text `\(word)` is still here.",
             fix: "Replace it with the real information before publishing.")]
+    }
+
+    /// The marker `algoreg new` writes for every required field (`NewEntry.placeholderMarker`).
+    static func checkFillIn(_ text: String, field: String?, file: String, at location: SourceLocation) -> [Diagnostic] {
+        guard text.trimmingCharacters(in: .whitespaces).hasPrefix(NewEntry.placeholderMarker) else { return [] }
+        let what = field.map { "`\($0)` still has" } ?? "The description still has"
+        return [Diagnostic(file: file, location: location, code: .placeholderLeft,
+            message: "\(what) the placeholder text that `algoreg new` wrote.",
+            fix: "Replace `\(text.trimmingCharacters(in: .whitespaces).prefix(60))` with the real information; the comment above the field says what is asked.")]
     }
 
     /// Departments, duplicate ids and duplicate names across the register.

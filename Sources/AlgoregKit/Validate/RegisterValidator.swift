@@ -108,6 +108,12 @@ public enum RegisterValidator {
         let messages = ViolationMessages(file: document.file.displayPath, vocabulary: vocabulary)
         var problems = messages.diagnostics(for: schema.validator.validate(root), in: root, draft: isDraft)
         problems += ContentChecks.perEntry(document, schema: schema, today: options.today)
+        // A value still holding `algoreg new`'s placeholder gets that one diagnostic, not also
+        // its schema consequences (too short, not an e-mail address...).
+        let placeholders = Set(problems.filter { $0.code == .placeholderLeft }.compactMap(\.location))
+        if !placeholders.isEmpty {
+            problems.removeAll { $0.code != .placeholderLeft && $0.location.map(placeholders.contains) == true }
+        }
         let entry = Entry(id: file.id, file: document.file.displayPath, fields: document.fields, body: document.body, translations: [:])
         return (entry, problems)
     }
