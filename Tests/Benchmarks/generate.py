@@ -242,11 +242,11 @@ def system(seed, index):
             "domain: %s\n" % rng.choice(DOMAINS),
             "website: https://city.example/%s\n" % ident,
             "keywords: [%s]\n" % ", ".join(rng.sample(EN_WORDS, rng.randint(3, 6)))]
-    out.append(md("goal", en.paragraph(rng.randint(2, 3))))
-    out.append(md("impact", en.paragraph(rng.randint(2, 4))))
+    out.append(md("goal", en.paragraph(rng.randint(1, 2))))
+    out.append(md("impact", en.paragraph(rng.randint(1, 3))))
     out.append(md("decision_making_process", en.bullets(rng.randint(3, 5), ordered=True)))
-    out.append(md("proportionality", en.paragraph(rng.randint(2, 3))))
-    out.append(md("lawful_basis", en.paragraph(2)))
+    out.append(md("proportionality", en.paragraph(rng.randint(1, 2))))
+    out.append(md("lawful_basis", en.paragraph(rng.randint(1, 2))))
     out.append("lawful_basis_links:\n")
     for _ in range(rng.randint(1, 3)):
         out.append("  - title: %s Act\n    link: https://laws.example/%s\n" % (en.phrase(2).capitalize(), rng.randint(1000, 99999)))
@@ -263,18 +263,18 @@ def system(seed, index):
         if rng.random() < 0.5:
             out.append("    link: https://data.city.example/%s\n" % en.phrase(1))
     out += ["algorithm_type: %s\n" % rng.choice(ALGORITHM_TYPES), "type_of_use: %s\n" % rng.choice(TYPES_OF_USE)]
-    out.append(md("methods_and_models", en.paragraph(rng.randint(2, 4))))
-    out.append(md("performance", en.paragraph(2)))
+    out.append(md("methods_and_models", en.paragraph(rng.randint(1, 3))))
+    out.append(md("performance", en.paragraph(rng.randint(1, 2))))
     if rng.random() < 0.5:
         out.append("codebase_url: https://code.city.example/%s\n" % ident)
     out.append("bias_assessment:\n")
-    out.append(md("method", en.paragraph(rng.randint(2, 3)), "  "))
+    out.append(md("method", en.paragraph(rng.randint(1, 2)), "  "))
     out.append("  date: %s\n" % date(rng, 2019, 2025))
-    out.append(md("findings", en.paragraph(rng.randint(2, 3)), "  "))
+    out.append(md("findings", en.paragraph(rng.randint(1, 2)), "  "))
     out.append("  protected_attributes: [%s]\n" % ", ".join(rng.sample(PROTECTED, rng.randint(2, 5))))
-    out.append(md("mitigations", en.paragraph(2), "  "))
+    out.append(md("mitigations", en.paragraph(rng.randint(1, 2)), "  "))
     out.append(md("human_oversight", en.bullets(rng.randint(2, 4))))
-    out.append(md("monitoring", en.paragraph(2)))
+    out.append(md("monitoring", en.paragraph(rng.randint(1, 2))))
     out.append("risk_category: %s\nrisks:\n" % risk)
     for _ in range(rng.randint(2, 4)):
         risk_text, mitigation = en.sentence(inline=False), en.sentence(inline=False)
@@ -290,13 +290,13 @@ def system(seed, index):
         for kind in assessments:
             out.append("  - type: %s\n    title: %s %s\n    date: %s\n    link: https://city.example/privacy/%s-%s.pdf\n"
                        % (kind, kind, name, date(rng, 2019, 2025), kind.lower(), ident))
-    out.append(md("objection_procedure", en.paragraph(2) + "\n[How to object](https://city.example/objection)."))
+    out.append(md("objection_procedure", en.paragraph(rng.randint(1, 2)) + "\n[How to object](https://city.example/objection)."))
     published = date(rng, 2019, 2023)
     out += ['first_used: "%s"\n' % published[:7], "publication_date: %s\n" % published,
             "last_change_date: %s\n" % date(rng, 2024, 2025), "revision_date: %s\n" % date(rng, 2031, 2035)]
     if status == "retired":
         out.append("retirement_date: %s\n" % date(rng, 2024, 2025))
-        out.append(md("retirement_reason", en.paragraph(2)))
+        out.append(md("retirement_reason", en.paragraph(rng.randint(1, 2))))
     out.append(block("internal_notes", en.paragraph(1)))
     body = en.body(rng.randint(2000, 5000))
     markdown.append(body)
@@ -313,7 +313,7 @@ def system(seed, index):
             if key in ("decision_making_process", "human_oversight"):
                 text = nl.bullets(rng.randint(2, 4), ordered=key == "decision_making_process")
             else:
-                text = nl.paragraph(rng.randint(2, 3))
+                text = nl.paragraph(rng.randint(1, 2))
             out.append(md(key, text))
         body = nl.body(rng.randint(2000, 5000))
         markdown.append(body)
