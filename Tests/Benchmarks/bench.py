@@ -19,6 +19,7 @@ Internal modes, run as child processes so they are measured alone:
     bench.py --py-parse REGISTRY      libyaml's event parser alone over the same front matter
 """
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -102,26 +103,39 @@ def py_parse(registry):
 
 # ------------------------------------------------------------------ measuring
 
+TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def measure(command, stdout_path, env=None):
-    """Runs one child process; returns wall seconds, CPU seconds, max RSS in MB, exit code."""
+    """Runs one child process; returns wall seconds, CPU seconds, max RSS in MB, exit code.
+
+    Peak memory comes from GNU time (`/usr/bin/time`), which forks the command from its own small
+    process: a child forked straight from this script would inherit this script's memory
+    high-water mark in its ru_maxrss (Linux copies it across fork and exec)."""
+    timing = stdout_path + ".time"
+    wrapped = [TIME, "-f", "%e %U %S %M", "-o", timing] + command if TIME else command
     with open(stdout_path, "wb") as out, open(stdout_path + ".err", "wb") as err:
         start = time.perf_counter()
-        child = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        child = subprocess.Popen(wrapped, stdout=out, stderr=err, env=env)
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
-    return {"seconds": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024.0,
-            "exit": child.returncode}
+    cpu, rss_kb = usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+    if TIME:
+        with open(timing) as handle:
+            _, user, system, rss_kb = handle.read().split("\n")[-2].split()
+        cpu, rss_kb = float(user) + float(system), int(rss_kb)
+    return {"seconds": wall, "cpu": cpu, "rss_mb": rss_kb / 1024.0, "exit": child.returncode}
 
 
 def tree_digest(folder):
-    """Relative path -> bytes for every file, to compare two outputs."""
+    """Relative path -> SHA-256 of every file, to compare two outputs (without holding them)."""
     files = {}
     for base, _, names in os.walk(folder):
         for name in names:
             path = os.path.join(base, name)
             with open(path, "rb") as handle:
-                files[os.path.relpath(path, folder)] = handle.read()
+                files[os.path.relpath(path, folder)] = hashlib.sha256(handle.read()).hexdigest()
     return files
 
 
