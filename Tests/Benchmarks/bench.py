@@ -282,7 +282,7 @@ class Bench:
             return "—" if value is None else ("yes" if value <= limit else "no")
 
         def row(size, what, seconds=None, rss=None, value=None, goal="", ok="—"):
-            rows.append("| %s | %s | %s | %s | %s | %s | %s |" % ("{:,}".format(size), what, fmt(seconds), fmt(rss, 0),
+            rows.append("| %s | %s | %s | %s | %s | %s | %s |" % ("{:,}".format(size), what, fmt(seconds), fmt(rss, 0 if rss is None or rss >= 10 else 3),
                                                                  "—" if value is None else "%.2f" % value, goal, ok))
 
         first = sizes[0]
