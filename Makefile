@@ -6,7 +6,7 @@
 SWIFT_FLAGS ?=
 RELEASE_BIN = .build/release/algoreg
 
-.PHONY: site test unit-tests page-checks validate bench clean embed-defaults
+.PHONY: site test unit-tests page-checks validate bench bench-import clean embed-defaults
 
 site:
 	.ci/install-deps
@@ -38,8 +38,26 @@ clean:
 # Benchmark, not a test: generates a 4,000-row CSV and prints how long `algoreg import` takes.
 bench-import:
 	swift build -c release $(SWIFT_FLAGS) --product algoreg
-	Tests/bench/import_bench.sh $(RELEASE_BIN)
+	Tests/Benchmarks/import_bench.sh $(RELEASE_BIN)
 
 # Regenerates the copy of the default schema and templates inside the binary (for `algoreg init`).
 embed-defaults:
 	.ci/embed-defaults
+
+# Benchmarks (issue 5), not part of `make test`: the release binary against Hugo, Python
+# jsonschema, libyaml and cmark-gfm on a generated register of N = 1,000 and 10,000 systems,
+# on tmpfs. BENCH_FLAGS="--with-100k" adds N = 100,000; "--runs 5" more runs; "--smoke" N = 20.
+# Swift 6.3.1's optimizer crashes on `-c release` (CopyPropagation in RegisterLoader.load);
+# when the plain release build fails, bench retries with that one SIL pass disabled.
+BENCH_FLAGS ?=
+BENCH_SWIFT_WORKAROUND = -Xswiftc -Xllvm -Xswiftc -sil-disable-pass=copy-propagation
+bench:
+	.ci/install-deps
+	@missing=""; command -v hugo >/dev/null || missing="$$missing hugo"; \
+	command -v cmark-gfm >/dev/null || missing="$$missing cmark-gfm"; \
+	python3 -c "import yaml, jsonschema; assert yaml.__with_libyaml__" 2>/dev/null || python3 -m pip install -q pyyaml jsonschema; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq $$missing; else sudo apt-get install -y -qq $$missing; fi; fi
+	swift build -c release $(SWIFT_FLAGS) --product algoreg \
+	  || swift build -c release $(SWIFT_FLAGS) $(BENCH_SWIFT_WORKAROUND) --product algoreg
+	python3 Tests/Benchmarks/bench.py $(BENCH_FLAGS)
