@@ -14,7 +14,7 @@ import Testing
     /// Algoreg's rows (and says so) when there is neither.
     static var algoreg: String? {
         [".build/debug/algoreg", ".build/release/algoreg"]
-            .map { Repository.root.appendingPathComponent($0).path }
+            .map { TestSupport.repoRoot.appendingPathComponent($0).path }
             .first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
@@ -25,7 +25,7 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Self.python3))
         process.arguments = arguments
-        process.currentDirectoryURL = Repository.root
+        process.currentDirectoryURL = TestSupport.repoRoot
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors

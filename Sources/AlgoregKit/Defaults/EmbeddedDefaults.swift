@@ -706,52 +706,56 @@ enum EmbeddedDefaults {
         dG1lbnQubmFtZWAsIGBkZXBhcnRtZW50LnVybGAsCmBzdGF0dXMudmFsdWVgLCBgc3RhdHVzLmxh
         YmVsYCwgYHJpc2sudmFsdWVgLCBgcmlzay5sYWJlbGAsIGBkb21haW4ubGFiZWxgLApgYWxnb3Jp
         dGhtVHlwZS5sYWJlbGAsIGBzZWFyY2hgIChsb3dlcmNhc2VkIHRleHQgZm9yIHRoZSBzY3JpcHQp
-        LCBgZmFsbGJhY2tgIChib29sKS4KCiMjIGhvbWUKYGludHJvYCAodGV4dCksIGBjb3VudHNgIChs
-        aXN0OiBgbGFiZWxgLCBgdmFsdWVgKSwgYHN5c3RlbXNgIChjYXJkcyksIGBmaWx0ZXJzYCAobGlz
-        dCBvZiBmYWNldHM6CmBrZXlgIChkZXBhcnRtZW50LCBzdGF0dXMsIHJpc2ssIGRvbWFpbiwgYWxn
-        b3JpdGhtX3R5cGUpLCBgbGFiZWxgLCBgb3B0aW9uc2A6IGxpc3Qgb2YgYHZhbHVlYCwKYGxhYmVs
-        YCwgYGNvdW50YCwgYHVybGAgKHRoZSBwcmUtcmVuZGVyZWQgZmlsdGVyIHBhZ2UpKS4KCiMjIHN5
-        c3RlbQpgc3lzdGVtYDogYGlkYCwgYG5hbWVgLCBgZGVzY3JpcHRpb25TaG9ydGAsIGBzdGF0dXNg
-        LCBgcmlza2AsIGBkZXBhcnRtZW50YCwgYGRvbWFpbmAsCmBhbGdvcml0aG1UeXBlYCAoYXMgb24g
-        Y2FyZHMpLCBgYm9keUh0bWxgIChsb25nIGRlc2NyaXB0aW9uKSwgYHNlY3Rpb25zYDogbGlzdCBv
-        ZgpgaWRgLCBgdGl0bGVgLCBgZmllbGRzYDogbGlzdCBvZiBga2V5YCwgYGxhYmVsYCwgYGh0bWxg
-        ICh0aGUgdmFsdWUgYXMgc2FmZSBIVE1MKSwgYGVtcHR5YAooYm9vbDogbm90IGZpbGxlZCBpbjsg
-        YGh0bWxgIGlzIHRoZW4gZW1wdHkgYW5kIHRoZSB0ZW1wbGF0ZSBzYXlzIGB0Lm5vdF9maWxsZWRf
-        aW5gKS4KYGxhc3RVcGRhdGVkYCwgYGZpcnN0UHVibGlzaGVkYCwgYGhpc3RvcnlgOiBsaXN0IG9m
-        IGBkYXRlYCwgYG1lc3NhZ2VgLgpgY29udGFjdGA6IGBlbWFpbGAsIGBmZWVkYmFja1VybGAsIGBk
-        YXRhVXJsYCAodGhpcyBzeXN0ZW0ncyBKU09OKS4KCiMjIGRlcGFydG1lbnQKYGRlcGFydG1lbnRg
-        OiBgaWRgLCBgbmFtZWAsIGBlbWFpbGA7IGBzeXN0ZW1zYCAoY2FyZHMpLgojIyBkZXBhcnRtZW50
-        cwpgZGVwYXJ0bWVudHNgOiBsaXN0IG9mIGBuYW1lYCwgYHVybGAsIGBjb3VudGAuCiMjIGZpbHRl
-        cgpgZmFjZXQubGFiZWxgLCBgb3B0aW9uLmxhYmVsYCwgYHN5c3RlbXNgIChjYXJkcyksIGBmaWx0
-        ZXJzYCAoYXMgb24gaG9tZSwgdG8gc3dpdGNoKS4KIyMgYWJvdXQKYGFib3V0SHRtbGAuCiMjIG5v
-        dGZvdW5kCm5vdGhpbmcgbW9yZS4KCiMjIFJlcXVlc3RlZCAobm90IHlldCBpbiB0aGUgY29udHJh
-        Y3QgYWJvdmUpClZhbHVlcyB0aGUgdGVtcGxhdGVzIHVzZSBiZXlvbmQgdGhlIHRhYmxlcyBhYm92
-        ZS4gRWFjaCBvbmUgZGVncmFkZXMgYXMgZGVzY3JpYmVkIHdoZW4gaXQgaXMgYWJzZW50LgoKfCBu
-        YW1lIHwgd2hlcmUgfCB3aGF0IHwgd2hlbiBhYnNlbnQgfAp8LS0tfC0tLXwtLS18LS0tfAp8IGBk
-        ZXBhcnRtZW50LmlkYCB8IGNhcmQgKGBzeXN0ZW1zW11gLCBgc3lzdGVtYCkgfCB0aGUgZGVwYXJ0
-        bWVudCBrZXksIHRoZSBzYW1lIHZhbHVlIGFzIHRoZSBgZGVwYXJ0bWVudGAgZmFjZXQncyBgb3B0
-        aW9uc1tdLnZhbHVlYCB8IGBkYXRhLWRlcGFydG1lbnRgIGlzIGVtcHR5OyBhcHAuanMgdGhlbiBo
-        aWRlcyB0aGUgZGVwYXJ0bWVudCBgPHNlbGVjdD5gICh0aGUgcHJlLXJlbmRlcmVkIGZpbHRlciBw
-        YWdlcyBzdGlsbCB3b3JrKSB8CnwgYGRvbWFpbi52YWx1ZWAgfCBjYXJkIHwgdGhlIGRvbWFpbiBl
-        bnVtIHZhbHVlLCB0aGUgc2FtZSBhcyB0aGUgYGRvbWFpbmAgZmFjZXQncyBgb3B0aW9uc1tdLnZh
-        bHVlYCB8IGFzIGFib3ZlLCBmb3IgdGhlIGRvbWFpbiBgPHNlbGVjdD5gIHwKfCBgYWxnb3JpdGht
-        VHlwZS52YWx1ZWAgfCBjYXJkIHwgdGhlIGVudW0gdmFsdWUsIHRoZSBzYW1lIGFzIHRoZSBgYWxn
-        b3JpdGhtX3R5cGVgIGZhY2V0J3MgYG9wdGlvbnNbXS52YWx1ZWAgfCBhcyBhYm92ZSwgZm9yIHRo
-        ZSBhbGdvcml0aG0gdHlwZSBgPHNlbGVjdD5gIHwKfCBgc2VjdGlvbnNbXS5maXJzdGAgfCBzeXN0
-        ZW0gfCBgdHJ1ZWAgb24gdGhlIGZpcnN0IChvdmVydmlldykgc2VjdGlvbiBvbmx5OiBgYm9keUh0
-        bWxgIGlzIHNob3duIHRoZXJlLCBhZnRlciBpdHMgZmllbGRzIHwgdGhlIGxvbmcgZGVzY3JpcHRp
-        b24gaXMgbm90IHNob3duLCBleGNlcHQgd2hlbiBgc2VjdGlvbnNgIGlzIGVtcHR5ICh0aGVuIGl0
-        IHN0YW5kcyBhbG9uZSk6IHBsZWFzZSBwcm92aWRlIGl0IHwKfCBgZmFsbGJhY2tMYW5ndWFnZWAg
-        fCBldmVyeSBwYWdlIHwgY29kZSBvZiB0aGUgbGFuZ3VhZ2Ugc2hvd24gaW5zdGVhZCAoYGVuYCks
-        IHNldCB3aGVuIGBmYWxsYmFja2AgaXMgdHJ1ZSB8IHRoZSB1bnRyYW5zbGF0ZWQgdGV4dCBnZXRz
-        IG5vIGBsYW5nYCBhdHRyaWJ1dGUgb2YgaXRzIG93biB8CnwgYGxpbmtzLmRlcGFydG1lbnRzYCwg
-        YGxpbmtzLmFib3V0YCB8IGV2ZXJ5IHBhZ2UgfCByZWxhdGl2ZSBVUkwgb2YgdGhpcyBsYW5ndWFn
-        ZSdzIGRlcGFydG1lbnRzIHBhZ2UgYW5kIGFib3V0IHBhZ2UgfCB0aGUgdGVtcGxhdGVzIHVzZSBg
-        e3tob21lfX1kZXBhcnRtZW50cy9gIGFuZCBge3tob21lfX1hYm91dC9gIHwKClRoZSBjYXJkJ3Mg
-        YGRhdGEtKmAgYXR0cmlidXRlcyB0aGF0IGFwcC5qcyBmaWx0ZXJzIG9uOiBgZGF0YS1kZXBhcnRt
-        ZW50YCwgYGRhdGEtc3RhdHVzYCwgYGRhdGEtcmlza2AsCmBkYXRhLWRvbWFpbmAsIGBkYXRhLWFs
-        Z29yaXRobS10eXBlYCAoZmFjZXQgdmFsdWVzKSBhbmQgYGRhdGEtc2VhcmNoYC4gVVJMIHF1ZXJ5
-        OiBgP3E9Li4uJnN0YXR1cz0uLi5gLApvbmUgcGFyYW1ldGVyIHBlciBmYWNldCBga2V5YC4K
+        LCBgZmFsbGJhY2tgIChib29sKSwgYGRyYWZ0YCAoYm9vbCksCmBjYXJkSHRtbGA6IHRoaXMgY2Fy
+        ZCBhbHJlYWR5IHJlbmRlcmVkIHRocm91Z2ggYHBhcnRpYWxzL2NhcmRgIChyZW5kZXJlZCBvbmNl
+        IHBlciBzeXN0ZW0gYW5kCmxhbmd1YWdlLCBzbyBsb25nIGxpc3RzIHN0YXkgZmFzdDsgYHBhcnRp
+        YWxzL2NhcmRzYCB1c2VzIGB7e3tjYXJkSHRtbH19fWApLgoKIyMgaG9tZQpgaW50cm9gICh0ZXh0
+        KSwgYGNvdW50c2AgKGxpc3Q6IGBsYWJlbGAsIGB2YWx1ZWApLCBgc3lzdGVtc2AgKGNhcmRzKSwg
+        YGZpbHRlcnNgIChsaXN0IG9mIGZhY2V0czoKYGtleWAgKGRlcGFydG1lbnQsIHN0YXR1cywgcmlz
+        aywgZG9tYWluLCBhbGdvcml0aG1fdHlwZSksIGBsYWJlbGAsIGBvcHRpb25zYDogbGlzdCBvZiBg
+        dmFsdWVgLApgbGFiZWxgLCBgY291bnRgLCBgdXJsYCAodGhlIHByZS1yZW5kZXJlZCBmaWx0ZXIg
+        cGFnZSkpLgoKIyMgc3lzdGVtCmBzeXN0ZW1gOiBgaWRgLCBgbmFtZWAsIGBkZXNjcmlwdGlvblNo
+        b3J0YCwgYHN0YXR1c2AsIGByaXNrYCwgYGRlcGFydG1lbnRgLCBgZG9tYWluYCwKYGFsZ29yaXRo
+        bVR5cGVgIChhcyBvbiBjYXJkcyksIGBib2R5SHRtbGAgKGxvbmcgZGVzY3JpcHRpb24pLCBgc2Vj
+        dGlvbnNgOiBsaXN0IG9mCmBpZGAsIGB0aXRsZWAsIGBmaWVsZHNgOiBsaXN0IG9mIGBrZXlgLCBg
+        bGFiZWxgLCBgaHRtbGAgKHRoZSB2YWx1ZSBhcyBzYWZlIEhUTUwpLCBgZW1wdHlgCihib29sOiBu
+        b3QgZmlsbGVkIGluOyBgaHRtbGAgaXMgdGhlbiBlbXB0eSBhbmQgdGhlIHRlbXBsYXRlIHNheXMg
+        YHQubm90X2ZpbGxlZF9pbmApLgpgbGFzdFVwZGF0ZWRgLCBgZmlyc3RQdWJsaXNoZWRgLCBgaGlz
+        dG9yeWA6IGxpc3Qgb2YgYGRhdGVgLCBgbWVzc2FnZWAuCmBjb250YWN0YDogYGVtYWlsYCwgYGZl
+        ZWRiYWNrVXJsYCwgYGRhdGFVcmxgICh0aGlzIHN5c3RlbSdzIEpTT04pLgoKIyMgZGVwYXJ0bWVu
+        dApgZGVwYXJ0bWVudGA6IGBpZGAsIGBuYW1lYCwgYGVtYWlsYDsgYHN5c3RlbXNgIChjYXJkcyku
+        CiMjIGRlcGFydG1lbnRzCmBkZXBhcnRtZW50c2A6IGxpc3Qgb2YgYG5hbWVgLCBgdXJsYCwgYGNv
+        dW50YC4KIyMgZmlsdGVyCmBmYWNldC5sYWJlbGAsIGBvcHRpb24ubGFiZWxgLCBgc3lzdGVtc2Ag
+        KGNhcmRzKSwgYGZpbHRlcnNgIChhcyBvbiBob21lLCB0byBzd2l0Y2gpLgojIyBhYm91dApgYWJv
+        dXRIdG1sYC4KIyMgbm90Zm91bmQKbm90aGluZyBtb3JlLgoKIyMgUmVxdWVzdGVkIChub3QgeWV0
+        IGluIHRoZSBjb250cmFjdCBhYm92ZSkKVmFsdWVzIHRoZSB0ZW1wbGF0ZXMgdXNlIGJleW9uZCB0
+        aGUgdGFibGVzIGFib3ZlLiBFYWNoIG9uZSBkZWdyYWRlcyBhcyBkZXNjcmliZWQgd2hlbiBpdCBp
+        cyBhYnNlbnQuCgp8IG5hbWUgfCB3aGVyZSB8IHdoYXQgfCB3aGVuIGFic2VudCB8CnwtLS18LS0t
+        fC0tLXwtLS18CnwgYGRlcGFydG1lbnQuaWRgIHwgY2FyZCAoYHN5c3RlbXNbXWAsIGBzeXN0ZW1g
+        KSB8IHRoZSBkZXBhcnRtZW50IGtleSwgdGhlIHNhbWUgdmFsdWUgYXMgdGhlIGBkZXBhcnRtZW50
+        YCBmYWNldCdzIGBvcHRpb25zW10udmFsdWVgIHwgYGRhdGEtZGVwYXJ0bWVudGAgaXMgZW1wdHk7
+        IGFwcC5qcyB0aGVuIGhpZGVzIHRoZSBkZXBhcnRtZW50IGA8c2VsZWN0PmAgKHRoZSBwcmUtcmVu
+        ZGVyZWQgZmlsdGVyIHBhZ2VzIHN0aWxsIHdvcmspIHwKfCBgZG9tYWluLnZhbHVlYCB8IGNhcmQg
+        fCB0aGUgZG9tYWluIGVudW0gdmFsdWUsIHRoZSBzYW1lIGFzIHRoZSBgZG9tYWluYCBmYWNldCdz
+        IGBvcHRpb25zW10udmFsdWVgIHwgYXMgYWJvdmUsIGZvciB0aGUgZG9tYWluIGA8c2VsZWN0PmAg
+        fAp8IGBhbGdvcml0aG1UeXBlLnZhbHVlYCB8IGNhcmQgfCB0aGUgZW51bSB2YWx1ZSwgdGhlIHNh
+        bWUgYXMgdGhlIGBhbGdvcml0aG1fdHlwZWAgZmFjZXQncyBgb3B0aW9uc1tdLnZhbHVlYCB8IGFz
+        IGFib3ZlLCBmb3IgdGhlIGFsZ29yaXRobSB0eXBlIGA8c2VsZWN0PmAgfAp8IGBzZWN0aW9uc1td
+        LmZpcnN0YCB8IHN5c3RlbSB8IGB0cnVlYCBvbiB0aGUgZmlyc3QgKG92ZXJ2aWV3KSBzZWN0aW9u
+        IG9ubHk6IGBib2R5SHRtbGAgaXMgc2hvd24gdGhlcmUsIGFmdGVyIGl0cyBmaWVsZHMgfCB0aGUg
+        bG9uZyBkZXNjcmlwdGlvbiBpcyBub3Qgc2hvd24sIGV4Y2VwdCB3aGVuIGBzZWN0aW9uc2AgaXMg
+        ZW1wdHkgKHRoZW4gaXQgc3RhbmRzIGFsb25lKTogcGxlYXNlIHByb3ZpZGUgaXQgfAp8IGBmYWxs
+        YmFja0xhbmd1YWdlYCB8IGV2ZXJ5IHBhZ2UgfCBjb2RlIG9mIHRoZSBsYW5ndWFnZSBzaG93biBp
+        bnN0ZWFkIChgZW5gKSwgc2V0IHdoZW4gYGZhbGxiYWNrYCBpcyB0cnVlIHwgdGhlIHVudHJhbnNs
+        YXRlZCB0ZXh0IGdldHMgbm8gYGxhbmdgIGF0dHJpYnV0ZSBvZiBpdHMgb3duIHwKfCBgbGlua3Mu
+        ZGVwYXJ0bWVudHNgLCBgbGlua3MuYWJvdXRgIHwgZXZlcnkgcGFnZSB8IHJlbGF0aXZlIFVSTCBv
+        ZiB0aGlzIGxhbmd1YWdlJ3MgZGVwYXJ0bWVudHMgcGFnZSBhbmQgYWJvdXQgcGFnZSB8IHRoZSB0
+        ZW1wbGF0ZXMgdXNlIGB7e2hvbWV9fWRlcGFydG1lbnRzL2AgYW5kIGB7e2hvbWV9fWFib3V0L2Ag
+        fAoKVGhlIGNhcmQncyBgZGF0YS0qYCBhdHRyaWJ1dGVzIHRoYXQgYXBwLmpzIGZpbHRlcnMgb246
+        IGBkYXRhLWRlcGFydG1lbnRgLCBgZGF0YS1zdGF0dXNgLCBgZGF0YS1yaXNrYCwKYGRhdGEtZG9t
+        YWluYCwgYGRhdGEtYWxnb3JpdGhtLXR5cGVgIChmYWNldCB2YWx1ZXMpIGFuZCBgZGF0YS1zZWFy
+        Y2hgLiBVUkwgcXVlcnk6IGA/cT0uLi4mc3RhdHVzPS4uLmAsCm9uZSBwYXJhbWV0ZXIgcGVyIGZh
+        Y2V0IGBrZXlgLgo=
         """#),
         ("Templates/assets/app.js", #"""
         LyogQWxnb3JlZyBwb3J0YWw6IGluc3RhbnQgc2VhcmNoIGFuZCBmaWx0ZXJzIG9uIHRoZSBob21l
@@ -1599,10 +1603,10 @@ enum EmbeddedDefaults {
         fX0KPC9saT4K
         """#),
         ("Templates/partials/cards.mustache", #"""
-        PHVsIGNsYXNzPSJjYXJkcyIgaWQ9ImNhcmRzIj4Ke3sjc3lzdGVtc319Cnt7PiBwYXJ0aWFscy9j
-        YXJkfX0Ke3svc3lzdGVtc319CjwvdWw+CjxwIGNsYXNzPSJuby1yZXN1bHRzIiBpZD0ibm8tcmVz
-        dWx0cyIgaGlkZGVuPnt7dC5ub19yZXN1bHRzfX08L3A+Cnt7XnN5c3RlbXN9fQo8cCBjbGFzcz0i
-        ZW1wdHktbGlzdCI+e3t0Lm5vX3N5c3RlbXN9fTwvcD4Ke3svc3lzdGVtc319Cg==
+        PHVsIGNsYXNzPSJjYXJkcyIgaWQ9ImNhcmRzIj4Ke3sjc3lzdGVtc319Cnt7e2NhcmRIdG1sfX19
+        Cnt7L3N5c3RlbXN9fQo8L3VsPgo8cCBjbGFzcz0ibm8tcmVzdWx0cyIgaWQ9Im5vLXJlc3VsdHMi
+        IGhpZGRlbj57e3Qubm9fcmVzdWx0c319PC9wPgp7e15zeXN0ZW1zfX0KPHAgY2xhc3M9ImVtcHR5
+        LWxpc3QiPnt7dC5ub19zeXN0ZW1zfX08L3A+Cnt7L3N5c3RlbXN9fQo=
         """#),
         ("Templates/partials/footer.mustache", #"""
         PGZvb3RlciBjbGFzcz0ic2l0ZS1mb290ZXIiPgo8ZGl2IGNsYXNzPSJ3cmFwIHNpdGUtZm9vdGVy

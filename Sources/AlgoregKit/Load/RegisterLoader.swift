@@ -56,99 +56,14 @@ public enum RegisterLayout {
 public enum RegisterLoader {
     /// Reads the register at `path`. Never throws: every problem becomes a diagnostic.
     public static func load(_ path: String) -> LoadedRegister {
-        let root = URL(fileURLWithPath: path).standardizedFileURL
-        let displayRoot = path.hasSuffix("/") ? String(path.dropLast()) : path
-        var register = LoadedRegister(root: root, displayRoot: displayRoot)
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isFolder), isFolder.boolValue else {
-            register.diagnostics.append(Diagnostic(file: displayRoot, location: nil, code: .fileUnreadable,
-                message: "The register folder `\(displayRoot)` does not exist.",
-                fix: "Run Algoreg from the folder that contains `Registry/`, or pass the register's folder with `--registry`."))
-            return register
-        }
-        func display(_ relative: String) -> String { "\(displayRoot)/\(relative)" }
-
+        var reader = RegisterReader(path: path)
+        guard reader.folderExists() else { return reader.register }
         // Settings first: they set the file size limit for everything else.
-        var maxBytes = RegisterLayout.defaultMaxFileBytes
-        let settingsURL = root.appendingPathComponent(RegisterLayout.settingsFile)
-        if FileManager.default.fileExists(atPath: settingsURL.path) {
-            let (document, problems) = parseDocument(at: settingsURL, displayPath: display(RegisterLayout.settingsFile), maxBytes: maxBytes, yamlOnly: true)
-            register.settings = document
-            register.diagnostics += problems
-            if let limit = document?.fields["max_file_size"] as Value? {
-                if let bytes = limit.string.flatMap(ByteSize.parse) ?? limit.double.map(Int.init), bytes > 0 { maxBytes = bytes }
-            }
-        } else {
-            register.diagnostics.append(Diagnostic(file: display(RegisterLayout.settingsFile), location: nil, code: .fileUnreadable,
-                message: "The register has no settings file `\(RegisterLayout.settingsFile)`.",
-                fix: "Create it with the organisation's name, base URL, languages and departments (see README, \"The register format\")."))
-        }
-        let schemaURL = root.appendingPathComponent(RegisterLayout.schemaFile)
-        if FileManager.default.fileExists(atPath: schemaURL.path) {
-            let (document, problems) = parseDocument(at: schemaURL, displayPath: display(RegisterLayout.schemaFile), maxBytes: max(maxBytes, 4 << 20), yamlOnly: true)
-            register.schema = document
-            register.diagnostics += problems
-        } else {
-            register.diagnostics.append(Diagnostic(file: display(RegisterLayout.schemaFile), location: nil, code: .fileUnreadable,
-                message: "The register has no entry schema `\(RegisterLayout.schemaFile)`.",
-                fix: "Copy the default schema from a new register (`algoreg init`) into `\(displayRoot)/`."))
-        }
-
-        // About page(s) at the top level.
-        let topLevel = (try? FileManager.default.contentsOfDirectory(atPath: root.path).sorted()) ?? []
-        for name in topLevel where name.hasPrefix(RegisterLayout.aboutPage + ".") && name.hasSuffix(".md") {
-            let url = root.appendingPathComponent(name)
-            let (document, problems) = parseDocument(at: url, displayPath: display(name), maxBytes: maxBytes, yamlOnly: false)
-            register.diagnostics += problems
-            let parts = name.dropLast(3).split(separator: ".")
-            if let document {
-                register.pages.append(EntryFile(id: RegisterLayout.aboutPage, language: parts.count == 2 ? String(parts[1]) : nil, document: document))
-            }
-        }
-
-        // The action plan and the annual report narratives (optional).
-        let planURL = root.appendingPathComponent(RegisterLayout.planFile)
-        if FileManager.default.fileExists(atPath: planURL.path) {
-            let (document, problems) = parseDocument(at: planURL, displayPath: display(RegisterLayout.planFile), maxBytes: maxBytes, yamlOnly: true)
-            register.plan = document
-            register.diagnostics += problems
-            register.fileCount += 1
-        }
-        let reportsURL = root.appendingPathComponent(RegisterLayout.reportsFolder)
-        for name in ((try? FileManager.default.contentsOfDirectory(atPath: reportsURL.path)) ?? []).sorted() where !name.hasPrefix(".") {
-            let displayPath = display("\(RegisterLayout.reportsFolder)/\(name)")
-            guard name.hasSuffix(".md"), name.dropLast(3).wholeMatch(of: /\d{4}/) != nil else {
-                register.diagnostics.append(Diagnostic(file: displayPath, location: nil, code: .badFileName,
-                    message: "The file name `\(name)` is not a report year: report narratives are named `<year>.md`, e.g. `2026.md`.",
-                    fix: "Rename it to the year it reports on, or move it out of `\(RegisterLayout.reportsFolder)/`."))
-                continue
-            }
-            let (document, problems) = parseDocument(at: reportsURL.appendingPathComponent(name), displayPath: displayPath, maxBytes: maxBytes, yamlOnly: false)
-            register.diagnostics += problems
-            register.fileCount += 1
-            if let document { register.reports.append(EntryFile(id: String(name.dropLast(3)), language: nil, document: document)) }
-        }
-
-        // Systems: every Markdown file under systems/, in a stable order, parsed in parallel.
-        let systemsURL = root.appendingPathComponent(RegisterLayout.systemsFolder)
-        let (files, discoveryProblems) = discoverEntryFiles(in: systemsURL, registryRoot: root, displayPrefix: display(RegisterLayout.systemsFolder))
-        register.diagnostics += discoveryProblems
-        let fileLimit = maxBytes
-        let parsed = files.parallelMap { file -> (EntryFile?, [Diagnostic]) in
-            let (document, problems) = parseDocument(at: file.url, displayPath: file.displayPath, maxBytes: fileLimit, yamlOnly: false)
-            return (document.map { EntryFile(id: file.id, language: file.language, document: $0) }, problems)
-        }
-        let settingsAndSchema = [settingsURL, schemaURL].filter { FileManager.default.fileExists(atPath: $0.path) }.count
-        register.fileCount += settingsAndSchema + topLevel.filter { $0.hasPrefix(RegisterLayout.aboutPage + ".") && $0.hasSuffix(".md") }.count + files.count
-        for (file, (entry, problems)) in zip(files, parsed) {
-            register.diagnostics += problems
-            guard let entry else {
-                if file.language == nil { register.unreadableEntryIDs.insert(file.id) }
-                continue
-            }
-            if entry.language == nil { register.entries.append(entry) } else { register.translations.append(entry) }
-        }
-        return register
+        reader.readSettingsAndSchema()
+        reader.readAboutPages()
+        reader.readPlanAndReports()
+        reader.readSystems()
+        return reader.register
     }
 
     struct DiscoveredFile: Sendable {
@@ -260,5 +175,119 @@ public enum RegisterLoader {
         }
         let document = Document(file: source, fields: fields, fieldsLocation: fieldsLocation, body: frontMatter.body, bodyLine: frontMatter.bodyLine)
         return (document, diagnostics)
+    }
+}
+
+/// One pass over a register folder, stage by stage, collecting files and diagnostics.
+struct RegisterReader {
+    let root: URL
+    let displayRoot: String
+    var register: LoadedRegister
+    var maxBytes = RegisterLayout.defaultMaxFileBytes
+
+    init(path: String) {
+        root = URL(fileURLWithPath: path).standardizedFileURL
+        displayRoot = path.hasSuffix("/") ? String(path.dropLast()) : path
+        register = LoadedRegister(root: root, displayRoot: displayRoot)
+    }
+
+    func display(_ relative: String) -> String { "\(displayRoot)/\(relative)" }
+
+    func exists(_ url: URL) -> Bool { FileManager.default.fileExists(atPath: url.path) }
+
+    mutating func folderExists() -> Bool {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: root.path, isDirectory: &isFolder), isFolder.boolValue { return true }
+        register.diagnostics.append(Diagnostic(file: displayRoot, location: nil, code: .fileUnreadable,
+            message: "The register folder `\(displayRoot)` does not exist.",
+            fix: "Run Algoreg from the folder that contains `Registry/`, or pass the register's folder with `--registry`."))
+        return false
+    }
+
+    /// Reads a YAML file that must exist, or reports it missing with `fix`.
+    mutating func readRequiredYAML(_ name: String, maxBytes limit: Int, missing message: String, fix: String) -> Document? {
+        let url = root.appendingPathComponent(name)
+        guard exists(url) else {
+            register.diagnostics.append(Diagnostic(file: display(name), location: nil, code: .fileUnreadable, message: message, fix: fix))
+            return nil
+        }
+        let (document, problems) = RegisterLoader.parseDocument(at: url, displayPath: display(name), maxBytes: limit, yamlOnly: true)
+        register.diagnostics += problems
+        register.fileCount += 1
+        return document
+    }
+
+    mutating func readSettingsAndSchema() {
+        register.settings = readRequiredYAML(RegisterLayout.settingsFile, maxBytes: maxBytes,
+            missing: "The register has no settings file `\(RegisterLayout.settingsFile)`.",
+            fix: "Create it with the organisation's name, base URL, languages and departments (see README, \"The register format\").")
+        if let limit = register.settings?.fields["max_file_size"] as Value?,
+           let bytes = limit.string.flatMap(ByteSize.parse) ?? limit.double.map(Int.init), bytes > 0 {
+            maxBytes = bytes
+        }
+        register.schema = readRequiredYAML(RegisterLayout.schemaFile, maxBytes: max(maxBytes, 4 << 20),
+            missing: "The register has no entry schema `\(RegisterLayout.schemaFile)`.",
+            fix: "Copy the default schema from a new register (`algoreg init`) into `\(displayRoot)/`.")
+    }
+
+    /// `about.md` and its translations `about.<lang>.md` at the top level.
+    mutating func readAboutPages() {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
+        for name in names where name.hasPrefix(RegisterLayout.aboutPage + ".") && name.hasSuffix(".md") {
+            let (document, problems) = RegisterLoader.parseDocument(at: root.appendingPathComponent(name), displayPath: display(name), maxBytes: maxBytes, yamlOnly: false)
+            register.diagnostics += problems
+            register.fileCount += 1
+            let parts = name.dropLast(3).split(separator: ".")
+            if let document {
+                register.pages.append(EntryFile(id: RegisterLayout.aboutPage, language: parts.count == 2 ? String(parts[1]) : nil, document: document))
+            }
+        }
+    }
+
+    /// The action plan and the annual report narratives (both optional).
+    mutating func readPlanAndReports() {
+        let planURL = root.appendingPathComponent(RegisterLayout.planFile)
+        if exists(planURL) {
+            let (document, problems) = RegisterLoader.parseDocument(at: planURL, displayPath: display(RegisterLayout.planFile), maxBytes: maxBytes, yamlOnly: true)
+            register.plan = document
+            register.diagnostics += problems
+            register.fileCount += 1
+        }
+        let reportsURL = root.appendingPathComponent(RegisterLayout.reportsFolder)
+        for name in ((try? FileManager.default.contentsOfDirectory(atPath: reportsURL.path)) ?? []).sorted() where !name.hasPrefix(".") {
+            let displayPath = display("\(RegisterLayout.reportsFolder)/\(name)")
+            guard name.hasSuffix(".md"), name.dropLast(3).wholeMatch(of: /\d{4}/) != nil else {
+                register.diagnostics.append(Diagnostic(file: displayPath, location: nil, code: .badFileName,
+                    message: "The file name `\(name)` is not a report year: report narratives are named `<year>.md`, e.g. `2026.md`.",
+                    fix: "Rename it to the year it reports on, or move it out of `\(RegisterLayout.reportsFolder)/`."))
+                continue
+            }
+            let (document, problems) = RegisterLoader.parseDocument(at: reportsURL.appendingPathComponent(name), displayPath: displayPath, maxBytes: maxBytes, yamlOnly: false)
+            register.diagnostics += problems
+            register.fileCount += 1
+            if let document { register.reports.append(EntryFile(id: String(name.dropLast(3)), language: nil, document: document)) }
+        }
+    }
+
+    /// Every Markdown file under systems/, in a stable order, parsed on all cores.
+    mutating func readSystems() {
+        let (files, discoveryProblems) = RegisterLoader.discoverEntryFiles(
+            in: root.appendingPathComponent(RegisterLayout.systemsFolder), registryRoot: root, displayPrefix: display(RegisterLayout.systemsFolder))
+        register.diagnostics += discoveryProblems
+        register.fileCount += files.count
+        let limit = maxBytes
+        let parsed = files.parallelMap { file in
+            RegisterLoader.parseDocument(at: file.url, displayPath: file.displayPath, maxBytes: limit, yamlOnly: false)
+        }
+        for index in files.indices {
+            let file = files[index]
+            register.diagnostics += parsed[index].1
+            guard let document = parsed[index].0 else {
+                if file.language == nil { register.unreadableEntryIDs.insert(file.id) }
+                continue
+            }
+            let entry = EntryFile(id: file.id, language: file.language, document: document)
+            if file.language == nil { register.entries.append(entry) } else { register.translations.append(entry) }
+        }
     }
 }

@@ -113,6 +113,11 @@ public struct TemplateSet: Sendable {
         library.render(context, withTemplate: "layout/\(page)") ?? ""
     }
 
+    /// Renders a partial on its own (e.g. `partials/card`), or "" when the set has none.
+    func render(partial: String, context: [String: Any]) -> String {
+        library.render(context, withTemplate: partial) ?? ""
+    }
+
     /// UI strings of a language as a Mustache context, falling back key by key to English
     /// and then to the register's default language.
     func uiStrings(_ language: String, fallback: String) -> [String: Any] {

@@ -1,8 +1,12 @@
 /// Builds what each Mustache page receives (documented in Templates/README.md).
-struct PageContexts {
+struct PageContexts: Sendable {
     var register: PublicRegister
     var templates: TemplateSet
     var layout: SiteLayout
+    /// Each system's card rendered once per language (language -> id -> HTML), with
+    /// `rootToken` where the path to the site root goes; lists then only fill in the path.
+    var cards: [String: [String: String]] = [:]
+    static let rootToken = "@@algoreg-root@@"
     /// Facets the home page filters on: URL key and schema field.
     static let facets: [(key: String, field: String)] = [
         ("status", "status"), ("risk", "risk_category"), ("domain", "domain"), ("algorithm_type", "algorithm_type"),
@@ -110,7 +114,24 @@ struct PageContexts {
             "search": searchText,
             "fallback": language != defaultLanguage && system.translations[language] == nil,
             "draft": system.fields["draft"]?.bool ?? false,
+            "cardHtml": cards[language]?[system.id].map { $0.replacingOccurrences(of: Self.rootToken, with: root) } ?? "",
         ]
+    }
+
+    /// Renders `partials/card` for every system in every language, on all cores.
+    func renderCards() -> [String: [String: String]] {
+        var cards: [String: [String: String]] = [:]
+        for language in layout.languages {
+            let htmls = register.systems.parallelMap { system -> String in
+                var context = card(system, language: language, root: Self.rootToken)
+                context["t"] = strings(language)
+                context["lang"] = language
+                context["fallbackLanguage"] = defaultLanguage
+                return templates.render(partial: "partials/card", context: context)
+            }
+            cards[language] = Dictionary(uniqueKeysWithValues: zip(register.systems.map(\.id), htmls))
+        }
+        return cards
     }
 
     /// Facets with the values present in the register, each linked to its filter page.
@@ -230,26 +251,18 @@ struct PageContexts {
     }
 
     /// One page per facet value, so filtering works without JavaScript.
-    func filterPages(language: String) -> [(path: String, context: [String: Any])] {
-        var pages: [(String, [String: Any])] = []
+    func filterPage(key: String, field: String, value: String, language: String) -> [String: Any] {
         let t = strings(language)
-        for (key, field) in Self.facets {
-            let values = Set(register.systems.compactMap { $0.string(field) }).sorted()
-            for value in values {
-                let page = SiteLayout.filter(key, value)
-                let facetLabel = t["facet_\(key)"] as? String ?? EntrySchema.humanize(field)
-                let optionLabel = templates.valueLabel(field: field, value: value, language: language, fallback: defaultLanguage)
-                var context = base(page: page, language: language, kind: "filter", title: "\(facetLabel): \(optionLabel)",
-                                   description: "", fallback: false)
-                let root = context["root"] as! String
-                context["facet"] = ["key": key, "label": facetLabel]
-                context["option"] = ["value": value, "label": optionLabel]
-                context["systems"] = register.systems.filter { $0.string(field) == value }.map { card($0, language: language, root: root) }
-                context["filters"] = filters(language: language, root: root)
-                pages.append((layout.path(page, language: language), context))
-            }
-        }
-        return pages
+        let facetLabel = t["facet_\(key)"] as? String ?? EntrySchema.humanize(field)
+        let optionLabel = templates.valueLabel(field: field, value: value, language: language, fallback: defaultLanguage)
+        var context = base(page: SiteLayout.filter(key, value), language: language, kind: "filter", title: "\(facetLabel): \(optionLabel)",
+                           description: "", fallback: false)
+        let root = context["root"] as! String
+        context["facet"] = ["key": key, "label": facetLabel]
+        context["option"] = ["value": value, "label": optionLabel]
+        context["systems"] = register.systems.filter { $0.string(field) == value }.map { card($0, language: language, root: root) }
+        context["filters"] = filters(language: language, root: root)
+        return context
     }
 
     func about(language: String) -> [String: Any] {

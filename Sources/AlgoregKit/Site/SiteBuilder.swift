@@ -106,6 +106,21 @@ public enum SiteBuilder {
         return (pages, files + pages.count)
     }
 
+    /// A list page to render: where it goes, its template, and how to make its values.
+    struct PageJob: Sendable {
+        var path: String
+        var template: String
+        var lastModified: String?
+        var context: @Sendable (PageContexts) -> [String: Any]
+
+        init(path: String, template: String, lastModified: String? = nil, context: @escaping @Sendable (PageContexts) -> [String: Any]) {
+            self.path = path
+            self.template = template
+            self.lastModified = lastModified
+            self.context = context
+        }
+    }
+
     static func copyAssets(_ templates: TemplateSet, to output: SiteOutput) throws(SiteOutput.Failure) -> Int {
         for asset in templates.assets {
             try output.copy(templates.folder.appendingPathComponent("assets").appendingPathComponent(asset), to: "assets/\(asset)")
@@ -115,25 +130,42 @@ public enum SiteBuilder {
 
     static func write(_ register: PublicRegister, templates: TemplateSet, to output: SiteOutput) throws(SiteOutput.Failure) -> (pages: Int, files: Int) {
         let layout = SiteLayout(languages: register.settings.languages, baseURL: register.settings.baseURL)
-        let contexts = PageContexts(register: register, templates: templates, layout: layout)
+        var pageContexts = PageContexts(register: register, templates: templates, layout: layout)
+        pageContexts.cards = pageContexts.renderCards()
+        let contexts = pageContexts
         var pagePaths: [(path: String, lastModified: String?)] = []
         var files = 0
-        func page(_ path: String, _ template: String, _ context: [String: Any], lastModified: String? = nil) throws(SiteOutput.Failure) {
-            try output.write(SiteLayout.file(for: path), templates.render(page: template, context: context))
-            pagePaths.append((path, lastModified))
-            files += 1
-        }
+
+        // List pages (home, departments, filters, about) in every language, rendered on all cores.
+        var jobs: [PageJob] = []
         for language in layout.languages {
-            try page(layout.path("", language: language), "home", contexts.home(language: language), lastModified: register.contentDate)
-            try page(layout.path(SiteLayout.departments, language: language), "departments", contexts.departments(language: language))
+            jobs.append(PageJob(path: layout.path("", language: language), template: "home", lastModified: register.contentDate) { $0.home(language: language) })
+            jobs.append(PageJob(path: layout.path(SiteLayout.departments, language: language), template: "departments") { $0.departments(language: language) })
             for department in register.settings.departments {
-                try page(layout.path(SiteLayout.department(department.id), language: language), "department", contexts.department(department, language: language))
+                jobs.append(PageJob(path: layout.path(SiteLayout.department(department.id), language: language), template: "department") {
+                    $0.department(department, language: language)
+                })
             }
-            for (path, context) in contexts.filterPages(language: language) {
-                try page(path, "filter", context)
+            for (key, field) in PageContexts.facets {
+                for value in Set(register.systems.compactMap { $0.string(field) }).sorted() {
+                    jobs.append(PageJob(path: layout.path(SiteLayout.filter(key, value), language: language), template: "filter") {
+                        $0.filterPage(key: key, field: field, value: value, language: language)
+                    })
+                }
             }
-            try page(layout.path(SiteLayout.about, language: language), "about", contexts.about(language: language))
+            jobs.append(PageJob(path: layout.path(SiteLayout.about, language: language), template: "about") { $0.about(language: language) })
         }
+        let rendered = jobs.parallelMap { job -> SiteOutput.Failure? in
+            do throws(SiteOutput.Failure) {
+                try output.write(SiteLayout.file(for: job.path), templates.render(page: job.template, context: job.context(contexts)))
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure = rendered.compactMap({ $0 }).first { throw failure }
+        pagePaths += jobs.map { ($0.path, $0.lastModified) }
+        files += jobs.count
         try output.write(SiteLayout.notFound, templates.render(page: "notfound", context: contexts.notFound()))
         files += 1
         let reportPaths = try writeReports(register, years: register.reports.map(\.year), contexts: contexts, layout: layout, templates: templates, to: output)

@@ -21,14 +21,17 @@ enum ContentChecks {
             }
         }
         for member in document.fields.members { visit(member.value, path: member.key) }
-        // The body: links and placeholders at their line in the file.
+        // The body: links and placeholders at their line in the file. Most lines have neither,
+        // so a byte scan decides which lines are worth a closer look.
         var lineNumber = document.bodyLine
         for line in document.body.split(separator: "\n", omittingEmptySubsequences: false) {
+            defer { lineNumber += 1 }
+            guard mayNeedChecks(line) else { continue }
+            let text = String(line)
             let location = SourceLocation(line: lineNumber, column: 1)
-            problems += checkLinks(in: String(line), file: file, at: location, isWholeLink: false, lineIsExact: true)
-            problems += checkPlaceholder(String(line), file: file, at: location, lineIsExact: true)
-            problems += checkFillIn(String(line), field: nil, file: file, at: location)
-            lineNumber += 1
+            problems += checkLinks(in: text, file: file, at: location, isWholeLink: false, lineIsExact: true)
+            problems += checkPlaceholder(text, file: file, at: location, lineIsExact: true)
+            problems += checkFillIn(text, field: nil, file: file, at: location)
         }
         if !onlyText, let revision = document.fields["revision_date"], let date = revision.string,
            date.count == 10, date < today, !(document.fields["status"]?.string == "retired") {
@@ -37,6 +40,13 @@ enum ContentChecks {
                 fix: "Check that the entry is still correct, update `last_change_date`, and set `revision_date` to the next review date."))
         }
         return problems
+    }
+
+    /// True when a body line may hold a link (`](`, `<`), `FILL IN:` or a placeholder word;
+    /// most lines hold none, and this byte scan is far cheaper than the checks themselves.
+    static func mayNeedChecks(_ line: Substring) -> Bool {
+        line.utf8.contains { $0 == UInt8(ascii: "]") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ":") }
+            || findPlaceholder(in: line) != nil
     }
 
     static func looksLikeURLField(_ path: String, schema: EntrySchema) -> Bool {
@@ -54,7 +64,7 @@ enum ContentChecks {
         var targets: [(String, Int)] = []
         if isWholeLink {
             targets.append((text.trimmingCharacters(in: .whitespaces), 0))
-        } else if text.contains("](") || text.contains("<") || text.contains("]:") {
+        } else if text.utf8.contains(UInt8(ascii: "]")) || text.utf8.contains(UInt8(ascii: "<")) {
             for match in text.matches(of: markdownLink) {
                 guard let target = match.output.1 ?? match.output.2 ?? match.output.3 else { continue }
                 // Point at the link's target, where the fix is needed.
@@ -81,7 +91,7 @@ enum ContentChecks {
 
     /// Finds a placeholder word (any case, as a whole word) with a byte scan: this runs on
     /// every text value and body line of the register, so it avoids regular expressions.
-    static func findPlaceholder(in text: String) -> (word: String, offset: Int)? {
+    static func findPlaceholder<Text: StringProtocol>(in text: Text) -> (word: String, offset: Int)? {
         var found: (String, Int)?
         text.utf8.withContiguousStorageIfAvailable { bytes in
             func isWordByte(_ byte: UInt8) -> Bool {
@@ -121,7 +131,7 @@ enum ContentChecks {
 
     /// The marker `algoreg new` writes for every required field (`NewEntry.placeholderMarker`).
     static func checkFillIn(_ text: String, field: String?, file: String, at location: SourceLocation) -> [Diagnostic] {
-        guard text.trimmingCharacters(in: .whitespaces).hasPrefix(NewEntry.placeholderMarker) else { return [] }
+        guard text.utf8.contains(UInt8(ascii: ":")), text.trimmingCharacters(in: .whitespaces).hasPrefix(NewEntry.placeholderMarker) else { return [] }
         let what = field.map { "`\($0)` still has" } ?? "The description still has"
         return [Diagnostic(file: file, location: location, code: .placeholderLeft,
             message: "\(what) the placeholder text that `algoreg new` wrote.",

@@ -123,27 +123,28 @@ public enum RegisterValidator {
         let positions = Dictionary(entries.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         let translatable = Set(schema.fields.filter(\.isTranslatable).map(\.key))
         let languages = settings?.languages ?? []
-        var vocabularies: [String: ViolationMessages.Vocabulary] = [:]
-        for language in languages { vocabularies[language] = ViolationMessages.Vocabulary(fields: schema.fields, language: language) }
-        for translation in translations {
+        let vocabularies = Dictionary(languages.map { ($0, ViolationMessages.Vocabulary(fields: schema.fields, language: $0)) }, uniquingKeysWith: { first, _ in first })
+        // Each translation is checked on its own (on all cores); the results are then attached
+        // to their entries in file order.
+        let snapshot = entries
+        let checked = translations.parallelMap { translation -> (problems: [Diagnostic], accepted: (position: Int, language: String, translation: Entry.Translation)?) in
             let document = translation.document
             let file = document.file.displayPath
-            guard let language = translation.language else { continue }
+            guard let language = translation.language else { return ([], nil) }
             guard let position = positions[translation.id] else {
                 // The entry exists but has its own diagnostics; saying it is missing would be wrong.
-                if unreadable.contains(translation.id) { continue }
-                problems.append(Diagnostic(file: file, location: nil, code: .orphanTranslation,
+                if unreadable.contains(translation.id) { return ([], nil) }
+                return ([Diagnostic(file: file, location: nil, code: .orphanTranslation,
                     message: "This translates an entry `\(translation.id)` that does not exist.",
-                    fix: Suggest.closest(to: translation.id, in: Array(positions.keys)).map { "Did you mean `\($0).\(language).md`?" } ?? "Rename it after its entry (`<id>.\(language).md`) or delete it."))
-                continue
+                    fix: Suggest.closest(to: translation.id, in: Array(positions.keys)).map { "Did you mean `\($0).\(language).md`?" } ?? "Rename it after its entry (`<id>.\(language).md`) or delete it.")], nil)
             }
             if settings != nil && !languages.contains(language) {
-                problems.append(Diagnostic(file: file, location: nil, code: .unknownLanguage,
+                return ([Diagnostic(file: file, location: nil, code: .unknownLanguage,
                     message: "The language `\(language)` is not one of the register's languages (\(languages.joined(separator: ", "))).",
-                    fix: "Add `\(language)` to `languages` in register.yaml, or rename the file."))
-                continue
+                    fix: "Add `\(language)` to `languages` in register.yaml, or rename the file.")], nil)
             }
-            var merged = entries[position].fields
+            var problems: [Diagnostic] = []
+            var merged = snapshot[position].fields
             for member in document.fields.members {
                 guard translatable.contains(member.key) else {
                     let isField = schema.field(member.key) != nil
@@ -152,7 +153,7 @@ public enum RegisterValidator {
                             ? "`\(member.key)` cannot be translated: it is shared by every language."
                             : "`\(member.key)` is not a field of an entry.",
                         fix: isField
-                            ? "Remove it here; change it in `\(entries[position].file)`. Translatable: \(translatable.sorted().map { "`\($0)`" }.joined(separator: ", "))."
+                            ? "Remove it here; change it in `\(snapshot[position].file)`. Translatable: \(translatable.sorted().map { "`\($0)`" }.joined(separator: ", "))."
                             : Suggest.closest(to: member.key, in: Array(translatable)).map { "Did you mean `\($0)`?" } ?? "Remove it."))
                     continue
                 }
@@ -165,10 +166,16 @@ public enum RegisterValidator {
                 if case .key(let key)? = violation.instancePath.first { return changed.contains(key) }
                 return false
             }
-            let messages = ViolationMessages(file: file, vocabulary: vocabularies[language, default: ViolationMessages.Vocabulary(fields: schema.fields, language: language)])
+            let messages = ViolationMessages(file: file, vocabulary: vocabularies[language] ?? ViolationMessages.Vocabulary(fields: schema.fields, language: language))
             problems += messages.diagnostics(for: violations, in: root)
             problems += ContentChecks.perEntry(document, schema: schema, today: options.today, onlyText: true)
-            entries[position].translations[language] = Entry.Translation(file: file, fields: document.fields, body: document.body)
+            return (problems, (position, language, Entry.Translation(file: file, fields: document.fields, body: document.body)))
+        }
+        for result in checked {
+            problems += result.problems
+            if let accepted = result.accepted {
+                entries[accepted.position].translations[accepted.language] = accepted.translation
+            }
         }
         // A configured language without a translation falls back to the default language.
         for entry in entries where !entry.isDraft {
