@@ -47,10 +47,7 @@ embed-defaults:
 # Benchmarks (issue 5), not part of `make test`: the release binary against Hugo, Python
 # jsonschema, libyaml and cmark-gfm on a generated register of N = 1,000 and 10,000 systems,
 # on tmpfs. BENCH_FLAGS="--with-100k" adds N = 100,000; "--runs 5" more runs; "--smoke" N = 20.
-# Swift 6.3.1's optimizer crashes on `-c release` (CopyPropagation in RegisterLoader.load);
-# when the plain release build fails, bench retries with that one SIL pass disabled.
 BENCH_FLAGS ?=
-BENCH_SWIFT_WORKAROUND = -Xswiftc -Xllvm -Xswiftc -sil-disable-pass=copy-propagation
 bench:
 	.ci/install-deps
 	@missing=""; command -v hugo >/dev/null || missing="$$missing hugo"; \
@@ -58,6 +55,5 @@ bench:
 	python3 -c "import yaml, jsonschema; assert yaml.__with_libyaml__" 2>/dev/null || python3 -m pip install -q pyyaml jsonschema; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq $$missing; else sudo apt-get install -y -qq $$missing; fi; fi
-	swift build -c release $(SWIFT_FLAGS) --product algoreg \
-	  || swift build -c release $(SWIFT_FLAGS) $(BENCH_SWIFT_WORKAROUND) --product algoreg
+	swift build -c release $(SWIFT_FLAGS) --product algoreg
 	python3 Tests/Benchmarks/bench.py $(BENCH_FLAGS)

@@ -221,8 +221,7 @@ struct RegisterReader {
         register.settings = readRequiredYAML(RegisterLayout.settingsFile, maxBytes: maxBytes,
             missing: "The register has no settings file `\(RegisterLayout.settingsFile)`.",
             fix: "Create it with the organisation's name, base URL, languages and departments (see README, \"The register format\").")
-        if let limit = register.settings?.fields["max_file_size"] as Value?,
-           let bytes = limit.string.flatMap(ByteSize.parse) ?? limit.double.map(Int.init), bytes > 0 {
+        if let limit = register.settings?.fields["max_file_size"] as Value?, let bytes = ByteSize.parse(limit), bytes > 0 {
             maxBytes = bytes
         }
         register.schema = readRequiredYAML(RegisterLayout.schemaFile, maxBytes: max(maxBytes, 4 << 20),

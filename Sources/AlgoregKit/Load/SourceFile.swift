@@ -97,6 +97,17 @@ enum ByteSize {
         return "\(bytes) bytes"
     }
 
+    /// A size given in YAML: a number of bytes or text like `1MB`. (A plain switch: an `??`
+    /// chain over `Value` accessors crashes Swift 6.3.1's optimizer in release builds.)
+    static func parse(_ value: Value) -> Int? {
+        switch value.kind {
+        case .string(let text): return parse(text)
+        case .integer(let bytes): return bytes
+        case .number(let bytes) where bytes.isFinite && bytes < Double(Int.max): return Int(bytes)
+        default: return nil
+        }
+    }
+
     /// Reads sizes like `1MB`, `512 KB` or `2000000`.
     static func parse(_ text: String) -> Int? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()

@@ -108,7 +108,15 @@ extension Value {
     public var object: Object? { if case .object(let o) = kind { return o } else { return nil } }
 
     /// The numeric value of an integer or number, for comparisons where 1 == 1.0.
+    /// Not inlined: inlined into an optional chain with `??`, it crashes Swift 6.3.1's
+    /// optimizer (CopyPropagation, "Found outside of lifetime use") in release builds.
     public var double: Double? {
+        @inline(never) get {
+            numericValue
+        }
+    }
+
+    private var numericValue: Double? {
         switch kind {
         case .integer(let i): return Double(i)
         case .number(let d): return d

@@ -30,7 +30,7 @@ public struct Settings: Sendable {
             Department(id: member.key, name: LocalizedText(member.value["name"]) ?? LocalizedText(["*": member.key]), email: member.value["email"]?.string)
         } ?? []
         let limit = fields["max_file_size"]
-        maxFileBytes = limit?.string.flatMap(ByteSize.parse) ?? limit?.double.map(Int.init) ?? RegisterLayout.defaultMaxFileBytes
+        maxFileBytes = limit.flatMap(ByteSize.parse) ?? RegisterLayout.defaultMaxFileBytes
     }
 
     /// The settings file's own schema: settings get the same diagnostics as entries.
