@@ -37,13 +37,11 @@ struct Report: ParsableCommand {
             FileHandle.standardError.write(Data("Built the \(year) report (\(result.pages) pages, \(result.files) files) into \(output)/.\n".utf8))
             return
         }
-        let validation = RegisterValidator.validate(registry)
-        guard let register = validation.register else {
+        let (computed, validation) = YearFigures.compute(registry: registry, year: year)
+        guard let figures = computed else {
             report(validation.diagnostics, format: .text, checkedFiles: validation.checkedFiles)
             throw Exit.invalid
         }
-        let publicRegister = PublicRegister(register, history: .none)
-        let figures = YearFigures.compute(publicRegister, year: year)
         let text = format == "json" ? ReportData.json(figures) : ReportData.figuresCSV(figures)
         FileHandle.standardOutput.write(Data(text.utf8))
     }

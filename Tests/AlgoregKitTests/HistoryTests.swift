@@ -45,6 +45,25 @@ import Testing
         #expect(published.contentDate == "2025-02-10")
     }
 
+    @Test func yearFiguresCountChangesSeenByGit() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        try git(["init", "-q"], in: register.folder, date: "2024-01-01T10:00:00Z")
+        try git(["add", "."], in: register.folder, date: "2024-01-01T10:00:00Z")
+        try git(["commit", "-q", "-m", "Publish"], in: register.folder, date: "2024-03-01T10:00:00Z")
+        try register.write("systems/valid-entry.md", String(contentsOf: register.folder.appendingPathComponent("systems/valid-entry.md"), encoding: .utf8) + "More.\n")
+        try git(["commit", "-q", "-am", "Clarify"], in: register.folder, date: "2025-02-10T10:00:00Z")
+
+        // The entry's own last_change_date is 2024-06-01; git saw a change in 2025 as well.
+        let (figures2025, _) = YearFigures.compute(registry: register.path, year: 2025, options: ValidationOptions(today: "2025-01-01"))
+        let headline = Dictionary(uniqueKeysWithValues: try #require(figures2025).headline.map { ($0.key, $0.value) })
+        #expect(headline["systems"] == 1)
+        #expect(headline["new"] == 0)
+        #expect(headline["updated"] == 1)
+        let (figures2023, _) = YearFigures.compute(registry: register.path, year: 2023, options: ValidationOptions(today: "2025-01-01"))
+        #expect(figures2023?.hasData == false)
+    }
+
     @Test func withoutGitTheFrontMatterDatesAreUsed() throws {
         let register = try TemporaryRegister()
         defer { register.delete() }

@@ -1,3 +1,4 @@
+import Foundation
 /// The figures of the annual report for one year, computed from the published register only
 /// (no private field, no draft) by `YearFigures.compute`, a pure function: the same register
 /// and year always give the same figures. The rules are in README, "The annual report".
@@ -107,9 +108,21 @@ public struct YearFigures: Sendable, Equatable {
     static func end(_ year: Int) -> String { "\(year)-12-31" }
     static func inYear(_ date: String?, _ year: Int) -> Bool { date.map { $0.hasPrefix("\(year)-") } ?? false }
 
+    /// When the system entered the register: its `publication_date`, or its first commit when
+    /// git saw it earlier (what the register held on 31 December, from its history).
+    static func publicationDate(_ system: PublicRegister.System) -> String? {
+        [system.string("publication_date"), system.firstPublished].compactMap { $0 }.min()
+    }
+
     static func published(_ system: PublicRegister.System, by year: Int) -> Bool {
-        guard let date = system.string("publication_date") else { return false }
+        guard let date = publicationDate(system) else { return false }
         return date <= end(year)
+    }
+
+    /// Changed during `year` after it was published: `last_change_date`, or any commit in git.
+    static func updated(_ system: PublicRegister.System, in year: Int) -> Bool {
+        guard !inYear(publicationDate(system), year), published(system, by: year - 1) else { return false }
+        return inYear(system.string("last_change_date"), year) || system.history.contains { inYear($0.date, year) }
     }
 
     static func retired(_ system: PublicRegister.System, by year: Int) -> Bool {
@@ -156,9 +169,19 @@ public struct YearFigures: Sendable, Equatable {
 
     // MARK: - The year
 
+    /// Validates the register at `registry` and computes `year` with its git history, as the
+    /// portal does; nil figures when the register has errors.
+    public static func compute(registry: String, year: Int, options: ValidationOptions = ValidationOptions()) -> (YearFigures?, ValidationResult) {
+        let validation = RegisterValidator.validate(registry, options: options)
+        guard let register = validation.register else { return (nil, validation) }
+        let history = History.read(registerFolder: URL(fileURLWithPath: registry))
+        let published = PublicRegister(register, history: history, sourceDateEpoch: ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"])
+        return (compute(published, year: year), validation)
+    }
+
     public static func compute(_ register: PublicRegister, year: Int) -> YearFigures {
         let systems = register.systems
-        let firstYear = systems.compactMap { $0.string("publication_date").flatMap { Int($0.prefix(4)) } }.min()
+        let firstYear = systems.compactMap { publicationDate($0).flatMap { Int($0.prefix(4)) } }.min()
         let plan = register.plan.map { planProgress($0, year: year) }
         guard let firstYear, year >= firstYear else {
             return YearFigures(year: year, firstYear: firstYear, hasData: false, headline: [], breakdowns: [], coverage: [],
@@ -167,9 +190,9 @@ public struct YearFigures: Sendable, Equatable {
         func headlineValues(_ y: Int) -> [Int] {
             [systems.filter { published($0, by: y) }.count,
              systems.filter { inUse($0, at: y) }.count,
-             systems.filter { inYear($0.string("publication_date"), y) }.count,
+             systems.filter { inYear(publicationDate($0), y) }.count,
              systems.filter { inYear($0.string("retirement_date"), y) && published($0, by: y) }.count,
-             systems.filter { inYear($0.string("last_change_date"), y) && !inYear($0.string("publication_date"), y) && published($0, by: y - 1) }.count]
+             systems.filter { updated($0, in: y) }.count]
         }
         let current = headlineValues(year)
         let previous = year - 1 >= firstYear ? headlineValues(year - 1) : nil
