@@ -4,7 +4,7 @@ extension Array where Element: Sendable {
     /// Maps on all cores. The work here is per file and independent, so the order of results
     /// matches the input and the output stays deterministic.
     func parallelMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
-        if count < 8 { return map(transform) }
+        if count < 2 { return map(transform) }
         let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
         results.initialize(repeating: nil)
         defer { results.deallocate() }
