@@ -105,3 +105,14 @@ import Testing
         #expect(ContentChecks.findPlaceholder(in: "Toddlers and the lorem") == nil)
     }
 }
+
+@Suite struct LinkScanTests {
+    @Test func findsInlineAutolinkAndReferenceTargets() {
+        #expect(ContentChecks.linkTargets(in: "See [rules](javascript:alert(1)) now").map(\.0) == ["javascript:alert(1"])
+        #expect(ContentChecks.linkTargets(in: "See [rules](javascript:alert(1)) now").map(\.1) == [12])
+        #expect(ContentChecks.linkTargets(in: "Mail <mailto:a@b.example> or <file:///etc/passwd>").map(\.0) == ["mailto:a@b.example", "file:///etc/passwd"])
+        #expect(ContentChecks.linkTargets(in: "  [ref]: <data:text/html,x>").map(\.0) == ["data:text/html,x"])
+        #expect(ContentChecks.linkTargets(in: "Café [x]( https://ok.example )").map(\.1) == [10])
+        #expect(ContentChecks.linkTargets(in: "a < b and [c] (d)").isEmpty)
+    }
+}
