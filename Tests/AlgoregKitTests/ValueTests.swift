@@ -17,3 +17,18 @@ import Testing
         #expect(object["a"] == Value(.integer(2)))
     }
 }
+
+@Suite struct TextUtilityTests {
+    @Test func trimsWhitespaceAndNewlines() {
+        #expect("  \n Café \t\n".trimmed == "Café")
+        #expect(" \n ".trimmed == "")
+    }
+
+    @Test func replacesEveryOccurrence() {
+        #expect("a\"b\"\"c".replacingEvery("\"", with: "\"\"") == "a\"\"b\"\"\"\"c")
+        #expect("2024-05".replacingEvery("-", with: "/") == "2024/05")
+        #expect("x@@r@@y@@r@@".replacingEvery("@@r@@", with: "../") == "x../y../")
+        #expect("no match".replacingEvery("@@", with: "x") == "no match")
+        #expect("한국어 텍스트".replacingEvery("국", with: "-") == "한-어 텍스트")
+    }
+}

@@ -79,7 +79,7 @@ public struct CSVTable: Sendable {
     /// Problems in the CSV structure itself (an unclosed quote).
     public var problems: [(SourceLocation, String)] = []
 
-    public var columns: [String] { header.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) } }
+    public var columns: [String] { header.map { $0.text.trimmed } }
 }
 
 public enum CSVReader {

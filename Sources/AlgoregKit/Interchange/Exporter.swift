@@ -56,7 +56,7 @@ public enum Exporter {
     static func exportCell(_ system: PublicRegister.System, mapping: ColumnMapping) -> (String, String?) {
         switch mapping.field {
         case "id": return (system.id, nil)
-        case "body": return (system.body.trimmingCharacters(in: .whitespacesAndNewlines), nil)
+        case "body": return (system.body.trimmed, nil)
         default: break
         }
         var value: Value? = Value(.object(system.fields))
@@ -74,13 +74,13 @@ public enum Exporter {
             guard let b = value.bool else { return ("", nil) }
             return (export[b] ?? (b ? "true" : "false"), nil)
         case .yearMonth(let separator):
-            return ((value.string ?? "").replacingOccurrences(of: "-", with: separator), nil)
+            return ((value.string ?? "").replacingEvery("-", with: separator), nil)
         case .list:
             return ((value.array ?? []).map { $0.string ?? $0.jsonText(pretty: false) }.joined(separator: "; "), nil)
         case .links:
             return (value.jsonText(pretty: false), nil)
         case .text, .html, .date:
-            if let s = value.string { return (s.trimmingCharacters(in: .whitespacesAndNewlines), nil) }
+            if let s = value.string { return (s.trimmed, nil) }
             if let b = value.bool { return (b ? "true" : "false", nil) }
             if let items = value.array, items.allSatisfy({ $0.string != nil }) { return (items.compactMap(\.string).joined(separator: "; "), nil) }
             return (value.jsonText(pretty: false), nil)

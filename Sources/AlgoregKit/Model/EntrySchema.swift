@@ -27,11 +27,20 @@ public struct EntrySchema: Sendable {
     public var source: Value
     public var validator: JSONSchema
     public var fields: [Field]
+    /// Dotted paths of fields whose value is a web address (`format: uri`), e.g. `datasets.link`.
+    public var uriPaths: Set<String>
 
     public init(source: Value, validator: JSONSchema) {
         self.source = source
         self.validator = validator
         self.fields = Self.fields(of: source, root: source)
+        func collect(_ fields: [Field], prefix: String) -> [String] {
+            fields.flatMap { field -> [String] in
+                let path = prefix.isEmpty ? field.key : "\(prefix).\(field.key)"
+                return (field.format == "uri" ? [path] : []) + collect(field.children, prefix: path)
+            }
+        }
+        self.uriPaths = Set(collect(fields, prefix: ""))
     }
 
     public func field(_ key: String) -> Field? { fields.first { $0.key == key } }

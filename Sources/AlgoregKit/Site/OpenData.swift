@@ -100,7 +100,7 @@ enum OpenData {
     /// RFC 4180: quote when needed, double the quotes inside.
     static func csvCell(_ text: String) -> String {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + text.replacingEvery("\"", with: "\"\"") + "\""
     }
 
     /// Atom feed of systems, newest change first.

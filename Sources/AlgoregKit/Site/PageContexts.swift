@@ -114,7 +114,7 @@ struct PageContexts: Sendable {
             "search": searchText,
             "fallback": language != defaultLanguage && system.translations[language] == nil,
             "draft": system.fields["draft"]?.bool ?? false,
-            "cardHtml": cards[language]?[system.id].map { $0.replacingOccurrences(of: Self.rootToken, with: root) } ?? "",
+            "cardHtml": cards[language]?[system.id].map { $0.replacingEvery(Self.rootToken, with: root) } ?? "",
         ]
     }
 

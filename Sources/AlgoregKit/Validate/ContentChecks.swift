@@ -12,7 +12,7 @@ enum ContentChecks {
         func visit(_ value: Value, path: String) {
             switch value.kind {
             case .string(let text):
-                problems += checkLinks(in: text, file: file, at: value.location, isWholeLink: looksLikeURLField(path, schema: schema))
+                problems += checkLinks(in: text, file: file, at: value.location, isWholeLink: schema.uriPaths.contains(path))
                 problems += checkPlaceholder(text, file: file, at: value.location)
                 problems += checkFillIn(text, field: path, file: file, at: value.location)
             case .array(let items): for item in items { visit(item, path: path) }
@@ -49,15 +49,6 @@ enum ContentChecks {
             || findPlaceholder(in: line) != nil
     }
 
-    static func looksLikeURLField(_ path: String, schema: EntrySchema) -> Bool {
-        var fields = schema.fields
-        var field: EntrySchema.Field?
-        for key in path.split(separator: ".") {
-            field = fields.first { $0.key == key }
-            fields = field?.children ?? []
-        }
-        return field?.format == "uri"
-    }
 
     /// Links whose scheme is not http, https or mailto (e.g. `javascript:`, `file:`).
     static func checkLinks(in text: String, file: String, at location: SourceLocation, isWholeLink: Bool, lineIsExact: Bool = false) -> [Diagnostic] {
