@@ -117,6 +117,30 @@ import Testing
         #expect(!register.validate().diagnostics.hasErrors)
     }
 
+    /// The same NYC rows saved as an Excel workbook (shared strings, inline strings, a number
+    /// cell) give the same entries and the same problems, at the sheet's rows and columns.
+    @Test func excelWorkbookImportsLikeItsCSV() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let s = importFixture("nyc-ll35.xlsx", format: "nyc-ll35", into: register).summary
+        #expect(s.rowsRead == 4 && s.written == ["shotspotter", "school-choice-matching", "severe-harm-predictive-model"] && s.mergedRows == 1)
+        #expect(s.unrecognised == ["row 5, column G `vendor`: \"maybe\"", "row 5, column H `date_use`: \"2018/13\""])
+        let shot = try #require(entry("shotspotter", in: register))
+        #expect(shot.document.fields["description_short"]?.string == "Acoustic sensors locate gunfire in the city’s precincts.")
+        #expect(shot.document.fields["first_used"]?.string == "2015-03")
+        #expect(shot.document.fields["imported"]?["years"] == Value(.array([Value(.string("2022")), Value(.string("2023"))])))
+        #expect(!register.validate().diagnostics.hasErrors)
+    }
+
+    @Test func aBrokenWorkbookIsOneDiagnostic() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let broken = register.folder.appendingPathComponent("broken.xlsx")
+        try Data([0x50, 0x4B, 0x03, 0x04, 1, 2, 3]).write(to: broken)
+        let result = Importer.run(file: broken.path, preset: try #require(ImportPreset.named("nyc-ll35")), options: ImportOptions(registry: register.path))
+        #expect(result.diagnostics.map(\.code) == [.importUnreadable])
+    }
+
     @Test func dutchRegister() throws {
         let register = try TemporaryRegister()
         defer { register.delete() }

@@ -84,7 +84,19 @@ public enum Importer {
         guard let data = FileManager.default.contents(atPath: file) else {
             return fail("The file `\(display)` cannot be read.", "Check the path and that you may read it.")
         }
-        let table = CSVReader.read([UInt8](data), encoding: options.encoding)
+        let bytes = [UInt8](data)
+        let table: CSVTable
+        if XLSXReader.looksLikeXLSX(bytes) {
+            do { table = try XLSXReader.read(data) } catch {
+                switch error {
+                case .notAWorkbook(let message):
+                    return fail(message, "Save the sheet again as an Excel workbook (.xlsx) or as CSV (UTF-8).")
+                }
+            }
+            summary.source += " (xlsx)"
+        } else {
+            table = CSVReader.read(bytes, encoding: options.encoding)
+        }
         summary.encoding = table.encoding
         for (location, message) in table.problems {
             diagnostics.append(Diagnostic(file: display, location: location, code: .importUnreadable, message: message, fix: "Close the quote, or double each quote inside a quoted cell (\"\")."))
