@@ -3,8 +3,9 @@
 # into a scratch copy of the example register. Usage: make bench-import
 set -euo pipefail
 BIN=${1:-.build/release/algoreg}
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+# On tmpfs: the disk here slows down from run to run and would drown the figure.
+WORK=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
 python3 - "$WORK/inventory.csv" <<'PY'
 import csv, sys
 cols = "agency,agency_name,id,use_case_name,agency_bureau,contact_email,is_withheld,development_stage,is_high_impact,HI_justification,topic_area,classification,problem_solved,benefits,system_outputs,operational_date,contracting_usage,vendor_name,have_ato,system_name_ato,data_description,link_to_data,has_pii,pia_url,demographic_features,has_custom_code,code_url,hi_testing_conducted,hi_assessment_completed,hi_potential_impacts,hi_independent_review,hi_ongoing_monitoring,hi_training_established,hi_failsafe_presence,hi_appeal_process,hi_public_consultation".split(",")

@@ -137,7 +137,7 @@ public enum Importer {
             for (i, mapping) in mapped {
                 guard let cell = cell(i) else { continue }
                 let raw = cell.text
-                let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                let trimmed = raw.trimmed
                 if trimmed.isEmpty { continue }
                 let field = schema.field(mapping.field.split(separator: ".").first.map(String.init) ?? mapping.field)
                 switch convert(raw, mapping: mapping, field: field, schema: schema) {
@@ -174,10 +174,10 @@ public enum Importer {
             }
             // Every other column is kept as it is.
             for (i, header) in headers.enumerated() where !mappedIndexes.contains(i) && i != yearIndex && !header.isEmpty {
-                guard let text = cell(i)?.text.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty, item.columns[header] == nil else { continue }
+                guard let text = cell(i)?.text.trimmed, !text.isEmpty, item.columns[header] == nil else { continue }
                 item.columns.set(Member(key: header, value: Value(.string(Recode.cleanText(text)))))
             }
-            if let yearIndex, let year = cell(yearIndex)?.text.trimmingCharacters(in: .whitespaces), !year.isEmpty { item.years = [year] }
+            if let yearIndex, let year = cell(yearIndex)?.text.trimmed, !year.isEmpty { item.years = [year] }
 
             let key: String
             if let id = item.sourceID, !RegisterLoader.slug(id).isEmpty { key = "id:" + RegisterLoader.slug(id) }

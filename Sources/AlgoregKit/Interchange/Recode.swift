@@ -12,22 +12,22 @@ public enum Recode {
     /// Fixes mis-encoded sequences and trims spaces; safe for any free text.
     public static func cleanText(_ text: String) -> String {
         var s = text
-        if s.contains("â€") || s.contains("Ã") { for (bad, good) in mojibake { s = s.replacingOccurrences(of: bad, with: good) } }
-        return s.trimmingCharacters(in: .whitespacesAndNewlines)
+        if s.firstRange(of: "â€") != nil || s.firstRange(of: "Ã") != nil { for (bad, good) in mojibake { s = s.replacingEvery(bad, with: good) } }
+        return s.trimmed
     }
 
     /// The comparison key of an enumeration value: lowercased, mis-encoded dashes fixed, list
     /// numbering ("b)", "b)  b)", "2.") and the explanation after a dash removed, spaces collapsed.
     public static func key(_ raw: String) -> String {
-        var s = cleanText(raw).replacingOccurrences(of: " ñ ", with: " – ").lowercased()
+        var s = cleanText(raw).replacingEvery(" ñ ", with: " – ").lowercased()
         // Drop the explanation after a spaced dash: "b) Pilot – in a test" -> "b) Pilot".
         for dash in [" – ", " — ", " - ", " ñ "] {
-            if let range = s.range(of: dash) { s = String(s[..<range.lowerBound]) }
+            if let range = s.firstRange(of: dash) { s = String(s[..<range.lowerBound]) }
         }
         // Numbering, possibly repeated by a bad copy: "b)", "b.", "(b)", "2)", "2.".
         while let rest = dropNumbering(Substring(s)) { s = String(rest) }
         let words = s.split(whereSeparator: { $0.isWhitespace || $0 == "_" }).joined(separator: " ")
-        return words.trimmingCharacters(in: CharacterSet(charactersIn: " .;,"))
+        return String(words.drop { " .;,".contains($0) }.reversed().drop { " .;,".contains($0) }.reversed())
     }
 
     /// "b) rest" / "(2). rest" -> "rest"; nil when there is no numbering.
@@ -86,28 +86,34 @@ public enum Recode {
 
     /// "2021/04", "2021-04", "2021-04-15", "04/15/2021", "2021" -> (YYYY-MM or nil when the month
     /// is unknown, recognised).
+    // Compiled once: a regex literal inside a function is built again on every call.
+    nonisolated(unsafe) static let isoYearMonth = /(\d{4})[\/\-.](\d{1,2})([\/\-.]\d{1,2})?(T.*| .*)?/
+    nonisolated(unsafe) static let usDate = /(\d{1,2})\/(\d{1,2})\/(\d{4})/
+    nonisolated(unsafe) static let yearOnly = /\d{4}/
+    nonisolated(unsafe) static let isoDate = /(\d{4})-(\d{2})-(\d{2})([T ].*)?/
+
     public static func yearMonth(_ raw: String) -> (value: String?, recognised: Bool) {
-        let s = raw.trimmingCharacters(in: .whitespaces)
-        if let m = s.wholeMatch(of: /(\d{4})[\/\-.](\d{1,2})([\/\-.]\d{1,2})?(T.*| .*)?/) {
+        let s = raw.trimmed
+        if let m = s.wholeMatch(of: isoYearMonth) {
             let month = Int(m.2) ?? 0
             if month == 0 { return (nil, true) }
             guard (1...12).contains(month) else { return (nil, false) }
             return (String(format: "%@-%02d", String(m.1), month), true)
         }
-        if let m = s.wholeMatch(of: /(\d{1,2})\/(\d{1,2})\/(\d{4})/) {
+        if let m = s.wholeMatch(of: usDate) {
             let month = Int(m.1) ?? 0
             guard (1...12).contains(month) else { return (nil, false) }
             return (String(format: "%@-%02d", String(m.3), month), true)
         }
-        if s.wholeMatch(of: /\d{4}/) != nil { return (nil, true) }
+        if s.wholeMatch(of: yearOnly) != nil { return (nil, true) }
         return (nil, false)
     }
 
     /// "2024-05-01", "2024-05-01T10:00:00Z", "05/01/2024" (US month first) -> "2024-05-01".
     public static func date(_ raw: String) -> String? {
-        let s = raw.trimmingCharacters(in: .whitespaces)
-        if let m = s.wholeMatch(of: /(\d{4})-(\d{2})-(\d{2})([T ].*)?/) { return "\(m.1)-\(m.2)-\(m.3)" }
-        if let m = s.wholeMatch(of: /(\d{1,2})\/(\d{1,2})\/(\d{4})/), let mo = Int(m.1), let d = Int(m.2), (1...12).contains(mo), (1...31).contains(d) {
+        let s = raw.trimmed
+        if let m = s.wholeMatch(of: isoDate) { return "\(m.1)-\(m.2)-\(m.3)" }
+        if let m = s.wholeMatch(of: usDate), let mo = Int(m.1), let d = Int(m.2), (1...12).contains(mo), (1...31).contains(d) {
             return String(format: "%@-%02d-%02d", String(m.3), mo, d)
         }
         return nil
