@@ -351,6 +351,18 @@ public enum Importer {
     final class KeyCache: @unchecked Sendable {
         let lock = NSLock()
         var tables: [[String]: [String: String]] = [:]
+        var keys: [String: String] = [:]
+
+        /// `Recode.key`, remembered: the same few values fill whole columns.
+        func key(_ text: String) -> String {
+            lock.lock()
+            if let hit = keys[text] { lock.unlock(); return hit }
+            lock.unlock()
+            let computed = Recode.key(text)
+            lock.lock(); keys[text] = computed; lock.unlock()
+            return computed
+        }
+
         func keyed(_ pairs: [(String, String)]) -> [String: String] {
             let id = pairs.flatMap { [$0.0, $0.1] }
             lock.lock(); defer { lock.unlock() }
@@ -364,7 +376,7 @@ public enum Importer {
     static let cache = KeyCache()
 
     static func recode(_ text: String, table: [String: String], allowed: [String]) -> Converted {
-        let key = Recode.key(text)
+        let key = cache.key(text)
         if let hit = cache.keyed(table.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })[key] { return .value(Value(.string(hit))) }
         if let hit = cache.keyed(allowed.map { ($0, $0) })[key] { return .value(Value(.string(hit))) }
         let suggestion = Suggest.closest(to: key, in: allowed)
