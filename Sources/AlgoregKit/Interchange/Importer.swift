@@ -159,7 +159,7 @@ public enum Importer {
                         setPath(mapping.field, value, in: &item.fields)
                         item.carried.insert(String(mapping.field.split(separator: ".")[0]))
                     }
-                case .unknown(let value):
+                case .unknown:
                     summary.valuesRecoded += 1
                     if mapping.field.hasPrefix("imported.") { break }
                     item.fields.remove(mapping.field)

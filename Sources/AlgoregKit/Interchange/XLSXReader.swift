@@ -92,7 +92,7 @@ private final class SharedStringsParser: NSObject, XMLParserDelegate {
         let delegate = SharedStringsParser()
         let parser = XMLParser(data: data)
         parser.delegate = delegate
-        parser.parse()
+        _ = parser.parse()
         return delegate.strings
     }
 
@@ -136,7 +136,7 @@ private final class SheetParser: NSObject, XMLParserDelegate {
         let delegate = SheetParser(sharedStrings: sharedStrings)
         let parser = XMLParser(data: data)
         parser.delegate = delegate
-        parser.parse()
+        _ = parser.parse()
         return delegate.cells
     }
 
