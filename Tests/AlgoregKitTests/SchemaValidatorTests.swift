@@ -97,7 +97,7 @@ import Testing
         }
         #expect(name == "ownr")
         #expect(allowed == ["name", "owner"])
-        #expect(closestMatch(to: name, among: allowed) == "owner")
+        #expect(Suggest.closest(to: name, in: allowed) == "owner")
     }
 
     @Test func badEnumValuePointsAtTheValue() throws {

@@ -202,7 +202,7 @@ struct SchemaCompiler {
 
     private mutating func reportUnknownKeyword(_ key: String, at location: SourceLocation) {
         let fix: String
-        if let suggestion = closestMatch(to: key, among: Self.knownKeywords) {
+        if let suggestion = Suggest.closest(to: key, in: Array(Self.knownKeywords)) {
             fix = "Did you mean \"\(suggestion)\"? Custom annotations must start with \"x-\"."
         } else {
             fix = "Remove it, or start a custom annotation's name with \"x-\"."
@@ -223,7 +223,7 @@ struct SchemaCompiler {
         var typeNames: [String] = []
         for name in names {
             guard let text = name.string, let type = InstanceTypes.byName[text] else {
-                let suggestion = name.string.flatMap { closestMatch(to: $0, among: InstanceTypes.byName.keys.sorted()) }
+                let suggestion = name.string.flatMap { Suggest.closest(to: $0, in: InstanceTypes.byName.keys.sorted()) }
                 report(
                     .schemaInvalid, "\"type\" names an unknown type \(name.jsonText(pretty: false)).", at: name.location,
                     fix: suggestion.map { "Did you mean \"\($0)\"?" }
@@ -391,7 +391,7 @@ struct SchemaCompiler {
     private mutating func reportDangling(_ target: ReferenceTarget, tokens: [String]?) {
         var fix = "Point it at an existing schema, e.g. \"#/$defs/name\"."
         if let tokens, tokens.count == 2, tokens[0] == "$defs", let definitions = root["$defs"]?.object,
-           let suggestion = closestMatch(to: tokens[1], among: definitions.keys) {
+           let suggestion = Suggest.closest(to: tokens[1], in: definitions.keys.sorted()) {
             fix = "Did you mean \"#/$defs/\(suggestion)\"?"
         }
         report(.schemaDanglingRef, "\"$ref\" \"\(target.reference)\" does not point to anything in this schema.", at: target.location, fix: fix)
@@ -463,41 +463,6 @@ struct SchemaCompiler {
     ]
 }
 
-/// The candidate nearest to `word` when it is close enough to be a typo (or differs only in case).
-func closestMatch(to word: String, among candidates: [String]) -> String? {
-    let lowered = word.lowercased()
-    if let sameLetters = candidates.first(where: { $0.lowercased() == lowered }) { return sameLetters }
-    let allowed = max(1, min(3, word.count / 3))
-    var best: (candidate: String, distance: Int)?
-    for candidate in candidates {
-        let distance = editDistance(lowered, candidate.lowercased())
-        if distance <= allowed, distance < (best?.distance ?? .max) { best = (candidate, distance) }
-    }
-    return best?.candidate
-}
-
-/// Optimal string alignment distance: insertions, deletions, substitutions and swaps of
-/// neighbours ("requried") each cost one.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var twoBack = [Int](repeating: 0, count: b.count + 1)
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            let cost = a[i - 1] == b[j - 1] ? 0 : 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                current[j] = min(current[j], twoBack[j - 2] + 1)
-            }
-        }
-        (twoBack, previous, current) = (previous, current, twoBack)
-    }
-    return previous[b.count]
-}
 
 extension Value {
     /// The value a JSON pointer (already split and unescaped) leads to, if any.

@@ -196,29 +196,14 @@ public final class LivePreview: @unchecked Sendable {
         <body>
         <header><h1>The register has errors; the site was not rebuilt</h1></header>
         <main>
-        <p>\(escape(count))</p>
+        <p>\(HTML.escape(count))</p>
         <p>Fix these problems and save the file: this page reloads by itself. Run <code>algoreg explain &lt;code&gt;</code> for what a code means.</p>
-        <pre>\(escape(diagnosticsText))</pre>
+        <pre>\(HTML.escape(diagnosticsText))</pre>
         </main>
         </body>
         </html>
 
         """
-    }
-
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
     }
 
     static func contentType(_ pathExtension: String) -> String {
