@@ -26,6 +26,28 @@ import Testing
         #expect(model.reports.first?.title.text("en", fallback: "en") == "Testville report 2025")
     }
 
+    @Test func translatedNarrativesCarryOnlyText() throws {
+        let register = try fixture()
+        defer { register.delete() }
+        let settings = try String(contentsOf: register.folder.appendingPathComponent("register.yaml"), encoding: .utf8)
+        try register.write("register.yaml", settings.replacingOccurrences(of: "languages: [en]", with: "languages: [en, nl]"))
+        try register.write("reports/2025.nl.md", "---\n---\nHet verslag.\n")
+        try register.write("reports/2024.nl.md", "---\n---\nGeen verslag.\n")
+        try register.write("reports/2025.fr.md", "---\ntitle: Rapport\n---\nLe rapport.\n")
+        let result = RegisterValidator.validate(register.path, options: Self.today)
+        let problems = result.diagnostics.filter { $0.file.contains("reports/") }
+        #expect(problems.contains { $0.code == .orphanTranslation && $0.file.hasSuffix("2024.nl.md") })
+        #expect(problems.contains { $0.code == .untranslatableField && $0.file.hasSuffix("2025.fr.md") && $0.location?.line == 2 })
+        #expect(problems.contains { $0.code == .unknownLanguage && $0.file.hasSuffix("2025.fr.md") })
+
+        try register.remove("reports/2024.nl.md")
+        try register.remove("reports/2025.fr.md")
+        let clean = RegisterValidator.validate(register.path, options: Self.today)
+        let report = try #require(clean.register?.reports.first)
+        #expect(report.body(language: "nl") == "Het verslag.\n")
+        #expect(report.body(language: "en") == report.body)
+    }
+
     @Test func figuresOf2025ByHand() throws {
         let register = try fixture()
         defer { register.delete() }

@@ -51,6 +51,8 @@ public enum RegisterLayout {
     public static let defaultMaxFileBytes = 1 << 20
     nonisolated(unsafe) static let idPattern = /[a-z0-9][a-z0-9-]*/
     nonisolated(unsafe) static let languagePattern = /[a-z]{2,3}(-[A-Za-z0-9]+)?/
+    /// `2026` or `2026.nl` (a translation of that year's narrative).
+    nonisolated(unsafe) static let reportName = /(\d{4})(?:\.([a-z]{2,3}))?/
 }
 
 public enum RegisterLoader {
@@ -285,16 +287,16 @@ struct RegisterReader {
         let reportsURL = root.appendingPathComponent(RegisterLayout.reportsFolder)
         for name in ((try? FileManager.default.contentsOfDirectory(atPath: reportsURL.path)) ?? []).sorted() where !name.hasPrefix(".") {
             let displayPath = display("\(RegisterLayout.reportsFolder)/\(name)")
-            guard name.hasSuffix(".md"), name.dropLast(3).wholeMatch(of: /\d{4}/) != nil else {
+            guard name.hasSuffix(".md"), let match = name.dropLast(3).wholeMatch(of: RegisterLayout.reportName) else {
                 register.diagnostics.append(Diagnostic(file: displayPath, location: nil, code: .badFileName,
-                    message: "The file name `\(name)` is not a report year: report narratives are named `<year>.md`, e.g. `2026.md`.",
+                    message: "The file name `\(name)` is not a report year: report narratives are named `<year>.md`, e.g. `2026.md`, and their translations `<year>.<language>.md`.",
                     fix: "Rename it to the year it reports on, or move it out of `\(RegisterLayout.reportsFolder)/`."))
                 continue
             }
             let (document, problems) = RegisterLoader.parseDocument(at: reportsURL.appendingPathComponent(name), displayPath: displayPath, maxBytes: maxBytes, yamlOnly: false)
             register.diagnostics += problems
             register.fileCount += 1
-            if let document { register.reports.append(EntryFile(id: String(name.dropLast(3)), language: nil, document: document)) }
+            if let document { register.reports.append(EntryFile(id: String(match.output.1), language: match.output.2.map(String.init), document: document)) }
         }
     }
 

@@ -112,8 +112,13 @@ public struct ReportNarrative: Sendable {
     public var title: LocalizedText
     public var publicationDate: String
     public var foreword: LocalizedText?
-    /// Markdown.
+    /// Markdown, in the default language.
     public var body: String
+    /// The narrative translated (`reports/<year>.<lang>.md`), by language.
+    public var translatedBodies: [String: String] = [:]
+
+    /// The narrative in `language`, else in the default language.
+    public func body(language: String) -> String { translatedBodies[language] ?? body }
 
     init(_ fields: Object, body: String, file: String) {
         self.file = file

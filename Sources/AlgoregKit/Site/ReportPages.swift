@@ -45,12 +45,13 @@ extension PageContexts {
         let title = narrative.title.text(language, fallback: defaultLanguage)
         let foreword = narrative.foreword?.text(language, fallback: defaultLanguage) ?? ""
         var context = base(page: SiteLayout.report(narrative.year), language: language, kind: "report", title: title,
-                           description: foreword, fallback: language != defaultLanguage && !narrative.title.has(language))
+                           description: foreword,
+                           fallback: language != defaultLanguage && (!narrative.title.has(language) || narrative.translatedBodies[language] == nil))
         let root = context["root"] as! String
         let year = narrative.year
         var report: [String: Any] = [
             "year": year, "title": title, "publicationDate": narrative.publicationDate, "foreword": foreword,
-            "bodyHtml": MarkdownRenderer.html(narrative.body),
+            "bodyHtml": MarkdownRenderer.html(narrative.body(language: language)),
             "hasData": figures.hasData,
             "noData": text(t, "report_no_data", "The register was first published in {first}; there are no figures for {year}.",
                            ["first": figures.firstYear.map(String.init) ?? "—", "year": String(year)]),

@@ -52,7 +52,7 @@ public enum RegisterValidator {
         }
         entries.sort { $0.id < $1.id }
         let plan = ReportInputChecks.checkPlan(loaded.plan, settings: settings, diagnostics: &diagnostics)
-        let narratives = ReportInputChecks.checkNarratives(loaded.reports, diagnostics: &diagnostics)
+        let narratives = ReportInputChecks.checkNarratives(loaded.reports, languages: settings?.languages ?? [], diagnostics: &diagnostics)
         let result = ValidationResult(register: nil, diagnostics: Diagnostic.sortedForReading(diagnostics), checkedFiles: checkedFiles)
         guard let settings, let schema, !diagnostics.hasErrors else { return result }
 

@@ -50,10 +50,10 @@ enum ReportInputChecks {
         return ActionPlan(document.fields, file: file)
     }
 
-    /// The narratives that are valid, sorted by year.
-    static func checkNarratives(_ files: [EntryFile], diagnostics: inout [Diagnostic]) -> [ReportNarrative] {
+    /// The narratives that are valid, sorted by year, with their translations.
+    static func checkNarratives(_ files: [EntryFile], languages: [String], diagnostics: inout [Diagnostic]) -> [ReportNarrative] {
         var narratives: [ReportNarrative] = []
-        for file in files {
+        for file in files where file.language == nil {
             let document = file.document
             let path = document.file.displayPath
             let root = Value(.object(document.fields), at: document.fieldsLocation)
@@ -66,6 +66,32 @@ enum ReportInputChecks {
             }
             diagnostics += problems
             if !problems.hasErrors { narratives.append(ReportNarrative(document.fields, body: document.body, file: path)) }
+        }
+        // A translation carries the narrative's text in one language; its title and foreword
+        // are given per language in the narrative itself.
+        for file in files {
+            guard let language = file.language else { continue }
+            let path = file.document.file.displayPath
+            for member in file.document.fields.members {
+                diagnostics.append(Diagnostic(file: path, location: member.keyLocation, code: .untranslatableField,
+                    message: "`\(member.key)` does not belong in a translated narrative: it holds only the translated text.",
+                    fix: "Give the title and foreword per language in `\(file.id).md` (e.g. `title: {en: ..., \(language): ...}`) and remove them here."))
+            }
+            guard languages.isEmpty || languages.contains(language) else {
+                diagnostics.append(Diagnostic(file: path, location: nil, code: .unknownLanguage,
+                    message: "The language `\(language)` is not one of the register's languages (\(languages.joined(separator: ", "))).",
+                    fix: "Add `\(language)` to `languages` in register.yaml, or rename the file."))
+                continue
+            }
+            guard let index = narratives.firstIndex(where: { String($0.year) == file.id }) else {
+                if !files.contains(where: { $0.id == file.id && $0.language == nil }) {
+                    diagnostics.append(Diagnostic(file: path, location: nil, code: .orphanTranslation,
+                        message: "This translates the \(file.id) report narrative, which does not exist.",
+                        fix: "Write `\(file.id).md` first, or rename this file after an existing year."))
+                }
+                continue
+            }
+            narratives[index].translatedBodies[language] = file.document.body
         }
         return narratives.sorted { $0.year < $1.year }
     }
