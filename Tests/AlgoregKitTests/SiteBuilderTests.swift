@@ -62,3 +62,37 @@ import Testing
         #expect(!page.contains("<iframe"))
     }
 }
+
+/// `serve` rebuilds with a render cache: only systems whose inputs changed are rendered again,
+/// and the output is byte for byte what a build without the cache writes.
+@Suite struct RenderCacheTests {
+    func build(_ register: TemporaryRegister, into name: String, cache: RenderCache?) throws -> [String: Data] {
+        let output = register.folder.deletingLastPathComponent().appendingPathComponent("\(register.folder.lastPathComponent)-\(name)")
+        let result = SiteBuilder.build(SiteBuilder.Options(
+            registry: register.path, templates: TestSupport.templates.path, output: output.path,
+            sourceDateEpoch: "1767225600", validation: ValidationOptions(today: "2025-01-01"), cache: cache))
+        #expect(result.succeeded, "\(result.diagnostics)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        return try TestSupport.snapshot(output)
+    }
+
+    @Test func rendersOnlyWhatChangedAndWritesTheSameSite() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let valid = try String(contentsOf: register.folder.appendingPathComponent("systems/valid-entry.md"), encoding: .utf8)
+        try register.write("systems/second-entry.md", valid.replacingOccurrences(of: "name: Parking permit check", with: "name: Second system"))
+        let cache = RenderCache()
+
+        let first = try build(register, into: "a", cache: cache)
+        #expect((cache.hits, cache.misses) == (0, 2))
+        let again = try build(register, into: "b", cache: cache)
+        #expect((cache.hits, cache.misses) == (2, 0))
+        #expect(again == first)
+
+        try register.write("systems/second-entry.md", valid.replacingOccurrences(of: "name: Parking permit check", with: "name: Second system, renamed"))
+        let edited = try build(register, into: "c", cache: cache)
+        #expect((cache.hits, cache.misses) == (1, 1))
+        #expect(edited == (try build(register, into: "d", cache: nil)))
+        #expect(edited != first)
+    }
+}

@@ -17,6 +17,16 @@ public struct Settings: Sendable {
 
     public var defaultLanguage: String { languages.first ?? "en" }
 
+    /// Every setting as text in a stable order (dictionaries sorted), for cache keys.
+    var fingerprint: String {
+        func text(_ localized: LocalizedText) -> String {
+            localized.byLanguage.keys.sorted().map { "\($0)=\(localized.byLanguage[$0]!)" }.joined(separator: ";")
+        }
+        let departmentsText = departments.map { "\($0.id):\(text($0.name)):\($0.email ?? "")" }.joined(separator: "|")
+        return [text(organization), baseURL, languages.joined(separator: ","), contactEmail ?? "", feedbackURL ?? "",
+                departmentsText, String(maxFileBytes)].joined(separator: "\u{1}")
+    }
+
     public func department(_ id: String) -> Department? { departments.first { $0.id == id } }
 
     /// Built from a settings object that already passed the settings schema.

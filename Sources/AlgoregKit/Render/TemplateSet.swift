@@ -13,6 +13,8 @@ public struct TemplateSet: Sendable {
     var strings: [String: Value]
     /// Files under `assets/`, relative paths.
     var assets: [String]
+    /// A hash of every template and UI string, so cached pages are reused only with them unchanged.
+    var fingerprint: String
 
     static let requiredPages = ["home", "system", "department", "departments", "filter", "about", "notfound"]
     /// Needed only by registers that publish annual reports.
@@ -96,7 +98,10 @@ public struct TemplateSet: Sendable {
             }
         }
         guard !problems.contains(where: { $0.severity == .error }) else { return (nil, problems) }
-        return (TemplateSet(folder: folder, displayFolder: display, library: library, pageNames: pages, strings: strings, assets: assets.sorted()), problems)
+        let fingerprint = StableHash.hex(names.keys.sorted().map { "\($0)\u{1}\(names[$0]!.text)" }.joined(separator: "\u{2}")
+            + strings.keys.sorted().map { "\($0)\u{1}\(strings[$0]!.jsonText(pretty: false))" }.joined(separator: "\u{2}"))
+        return (TemplateSet(folder: folder, displayFolder: display, library: library, pageNames: pages, strings: strings,
+                            assets: assets.sorted(), fingerprint: fingerprint), problems)
     }
 
     static func describe(_ error: Error) -> String {

@@ -11,10 +11,13 @@ public enum SiteBuilder {
         /// Fixes the content date, as reproducible-builds.org defines it.
         public var sourceDateEpoch: String?
         public var validation: ValidationOptions
+        /// Pages of an earlier build to reuse where nothing they depend on changed (`serve`).
+        public var cache: RenderCache?
 
         public init(registry: String = "Registry", templates: String = "Templates", output: String = "Site",
                     includeDrafts: Bool = false, sourceDateEpoch: String? = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"],
-                    validation: ValidationOptions = ValidationOptions()) {
+                    validation: ValidationOptions = ValidationOptions(), cache: RenderCache? = nil) {
+            self.cache = cache
             self.registry = registry
             self.templates = templates
             self.output = output
@@ -34,8 +37,10 @@ public enum SiteBuilder {
     }
 
     public static func build(_ options: Options) -> Result {
-        run(options) { register, templates, output throws(SiteOutput.Failure) in
-            try write(register, templates: templates, to: output)
+        options.cache?.beginBuild()
+        defer { options.cache?.endBuild() }
+        return run(options) { register, templates, output throws(SiteOutput.Failure) in
+            try write(register, templates: templates, to: output, cache: options.cache)
         }
     }
 
@@ -128,7 +133,7 @@ public enum SiteBuilder {
         return templates.assets.count
     }
 
-    static func write(_ register: PublicRegister, templates: TemplateSet, to output: SiteOutput) throws(SiteOutput.Failure) -> (pages: Int, files: Int) {
+    static func write(_ register: PublicRegister, templates: TemplateSet, to output: SiteOutput, cache: RenderCache? = nil) throws(SiteOutput.Failure) -> (pages: Int, files: Int) {
         let layout = SiteLayout(languages: register.settings.languages, baseURL: register.settings.baseURL)
         var pageContexts = PageContexts(register: register, templates: templates, layout: layout)
         pageContexts.cards = pageContexts.renderCards()
@@ -173,16 +178,28 @@ public enum SiteBuilder {
         files += reportPaths.files
 
         // Systems: every language's page and the JSON, rendered on all cores.
+        // Everything a system page depends on besides the system itself.
+        let fingerprint = cache == nil ? "" : [
+            templates.fingerprint, register.settings.fingerprint, register.schema.source.jsonText(pretty: false),
+            register.contentDate, register.reports.map { String($0.year) }.joined(separator: ","),
+        ].joined(separator: "\u{1}")
         let results = register.systems.parallelMap { system -> Swift.Result<(pages: [String], json: Value), SiteOutput.Failure> in
             do throws(SiteOutput.Failure) {
+                let json = OpenData.systemValue(system, register: register, layout: layout)
+                let jsonText = json.jsonText(pretty: true)
+                let key = cache.map { _ in StableHash.hex(fingerprint + "\u{1}" + jsonText) }
+                let cached = key.flatMap { cache?.pages(for: $0) }
+                var rendered: [String] = []
                 var paths: [String] = []
-                for language in layout.languages {
+                for (index, language) in layout.languages.enumerated() {
                     let path = layout.path(SiteLayout.system(system.id), language: language)
-                    try output.write(SiteLayout.file(for: path), templates.render(page: "system", context: contexts.system(system, language: language)))
+                    let html = cached?[index] ?? templates.render(page: "system", context: contexts.system(system, language: language))
+                    try output.write(SiteLayout.file(for: path), html)
+                    rendered.append(html)
                     paths.append(path)
                 }
-                let json = OpenData.systemValue(system, register: register, layout: layout)
-                try output.write(OpenData.systemJSON(system.id), json.jsonText(pretty: true) + "\n")
+                if let key, cached == nil { cache?.store(rendered, for: key) }
+                try output.write(OpenData.systemJSON(system.id), jsonText + "\n")
                 return .success((paths, json))
             } catch {
                 return .failure(error)

@@ -24,6 +24,8 @@ public final class LivePreview: @unchecked Sendable {
     public let templates: String
     public let output: URL
     public let includeDrafts: Bool
+    /// Rebuilds render only the systems whose page inputs changed.
+    public let renderCache = RenderCache()
 
     private let lock = NSLock()
     /// Held while building and while answering, so an answer never mixes a new page with an old version.
@@ -54,7 +56,8 @@ public final class LivePreview: @unchecked Sendable {
         defer { buildLock.unlock() }
         let snapshot = takeSnapshot()
         let started = Date()
-        let result = SiteBuilder.build(SiteBuilder.Options(registry: registry, templates: templates, output: output.path, includeDrafts: includeDrafts))
+        let result = SiteBuilder.build(SiteBuilder.Options(registry: registry, templates: templates, output: output.path,
+                                                           includeDrafts: includeDrafts, cache: renderCache))
         let state: State
         if result.succeeded && !result.diagnostics.hasErrors {
             state = .built(pages: result.pages, seconds: Date().timeIntervalSince(started))
