@@ -24,7 +24,7 @@ struct FieldRenderer {
     var templates: TemplateSet
     var language: String
     var defaultLanguage: String
-    var strings: [String: Any]
+    var strings: [String: String]
     /// Shows a department's name instead of its id.
     var departmentName: (String) -> String = { $0 }
 
@@ -46,7 +46,7 @@ struct FieldRenderer {
     func html(_ value: Value, field: EntrySchema.Field) -> String {
         switch value.kind {
         case .null: return ""
-        case .bool(let flag): return HTML.escape((strings[flag ? "yes" : "no"] as? String) ?? (flag ? "Yes" : "No"))
+        case .bool(let flag): return HTML.escape(strings[flag ? "yes" : "no"] ?? (flag ? "Yes" : "No"))
         case .integer, .number: return HTML.escape(value.jsonText(pretty: false))
         case .string(let text):
             if field.isMarkdown { return MarkdownRenderer.html(text) }

@@ -1,12 +1,12 @@
 import Foundation
-import Mustache
 
 /// The portal's look, read from `Templates/`: Mustache pages and partials, the assets copied
 /// as they are, and the UI strings per language.
 public struct TemplateSet: Sendable {
     public var folder: URL
     public var displayFolder: String
-    var library: MustacheLibrary
+    /// Parsed templates by name: `layout/home`, `partials/card`.
+    var library: [String: MustacheTemplate]
     /// Page templates by name, e.g. `home`, `system`.
     var pageNames: Set<String>
     /// UI strings per language code: flat `key: text`, plus `values` (labels of enum values).
@@ -25,7 +25,7 @@ public struct TemplateSet: Sendable {
         let folder = URL(fileURLWithPath: path).standardizedFileURL
         let display = path.hasSuffix("/") ? String(path.dropLast()) : path
         var problems: [Diagnostic] = []
-        var library = MustacheLibrary()
+        var library: [String: MustacheTemplate] = [:]
         var names: [String: (file: String, text: String)] = [:]
         let fileManager = FileManager.default
         guard fileManager.fileExists(atPath: folder.path) else {
@@ -43,33 +43,23 @@ public struct TemplateSet: Sendable {
                     continue
                 }
                 let name = "\(subfolder)/\(file.dropLast(".mustache".count))"
-                do {
-                    library.register(try MustacheTemplate(string: text), named: name)
+                do throws(MustacheTemplate.SyntaxError) {
+                    library[name] = try MustacheTemplate(text)
                     names[name] = (displayPath, text)
-                } catch let error as MustacheTemplate.ParserError {
-                    problems.append(Diagnostic(file: displayPath, location: SourceLocation(line: error.context.lineNumber, column: max(1, error.context.columnNumber)),
-                        code: .templateError, message: "The template cannot be read: \(describe(error.error)).",
-                        fix: "Check that every `{{#section}}` and `{{^section}}` is closed by `{{/section}}` with the same name, and every tag by `}}`."))
                 } catch {
-                    problems.append(Diagnostic(file: displayPath, location: nil, code: .templateError, message: "The template cannot be read: \(error).", fix: nil))
+                    problems.append(Diagnostic(file: displayPath, location: SourceLocation(line: error.line, column: error.column),
+                        code: .templateError, message: "The template cannot be read: \(error.message).",
+                        fix: "Check that every `{{#section}}` and `{{^section}}` is closed by `{{/section}}` with the same name, and every tag by `}}`."))
                 }
             }
         }
         // Partials that do not exist render as nothing in Mustache; we call that an error.
-        for (_, template) in names.sorted(by: { $0.key < $1.key }) {
-            var lineNumber = 0
-            for line in template.text.split(separator: "\n", omittingEmptySubsequences: false) {
-                lineNumber += 1
-                for match in line.matches(of: /\{\{\s*[>]\s*([^\s}]+)\s*\}\}/) {
-                    let partial = String(match.output.1)
-                    if names[partial] == nil {
-                        let column = line.distance(from: line.startIndex, to: match.range.lowerBound) + 1
-                        problems.append(Diagnostic(file: template.file, location: SourceLocation(line: lineNumber, column: column), code: .templateError,
-                            message: "The partial `\(partial)` does not exist.",
-                            fix: (Suggest.closest(to: partial, in: Array(names.keys)).map { "Did you mean `\($0)`? " } ?? "")
-                                + "Partials are named by their path under the templates folder, without `.mustache`."))
-                    }
-                }
+        for (name, template) in library.sorted(by: { $0.key < $1.key }) {
+            for partial in template.partials where library[partial.name] == nil {
+                problems.append(Diagnostic(file: names[name]!.file, location: SourceLocation(line: partial.line, column: partial.column), code: .templateError,
+                    message: "The partial `\(partial.name)` does not exist.",
+                    fix: (Suggest.closest(to: partial.name, in: Array(names.keys)).map { "Did you mean `\($0)`? " } ?? "")
+                        + "Partials are named by their path under the templates folder, without `.mustache`."))
             }
         }
         let pages = Set(names.keys.filter { $0.hasPrefix("layout/") }.map { String($0.dropFirst("layout/".count)) })
@@ -104,29 +94,24 @@ public struct TemplateSet: Sendable {
                             assets: assets.sorted(), fingerprint: fingerprint), problems)
     }
 
-    static func describe(_ error: Error) -> String {
-        switch error {
-        case MustacheTemplate.Error.sectionCloseNameIncorrect: return "a section is closed with a different name than it was opened with"
-        case MustacheTemplate.Error.unfinishedName: return "a tag is not finished with `}}`"
-        case MustacheTemplate.Error.expectedSectionEnd: return "a section is opened but never closed"
-        case MustacheTemplate.Error.invalidSetDelimiter: return "a set-delimiter tag is malformed"
-        default: return "\(error)"
-        }
+    /// Renders `layout/<page>`; `root` is the page's relative path to the site root.
+    func render(page: String, context: TemplateValue, root: String) -> [UInt8] {
+        render(partial: "layout/\(page)", context: context, root: root)
     }
 
-    func render(page: String, context: [String: Any]) -> String {
-        library.render(context, withTemplate: "layout/\(page)") ?? ""
-    }
-
-    /// Renders a partial on its own (e.g. `partials/card`), or "" when the set has none.
-    func render(partial: String, context: [String: Any]) -> String {
-        library.render(context, withTemplate: partial) ?? ""
+    /// Renders one template on its own (e.g. `partials/card`), or nothing when the set has none.
+    func render(partial: String, context: TemplateValue, root: String) -> [UInt8] {
+        guard let template = library[partial] else { return [] }
+        var renderer = MustacheRenderer(templates: library, root: root)
+        renderer.stack = [context]
+        renderer.render(template.nodes)
+        return renderer.output
     }
 
     /// UI strings of a language as a Mustache context, falling back key by key to English
     /// and then to the register's default language.
-    func uiStrings(_ language: String, fallback: String) -> [String: Any] {
-        var merged: [String: Any] = [:]
+    func uiStrings(_ language: String, fallback: String) -> [String: String] {
+        var merged: [String: String] = [:]
         for code in ["en", fallback, language] {
             for member in strings[code]?.object?.members ?? [] where member.key != "values" {
                 if let text = member.value.string { merged[member.key] = text }

@@ -1,11 +1,21 @@
 /// Builds what each Mustache page receives (documented in Templates/README.md).
 struct PageContexts: Sendable {
+    /// One page's values, and its relative path to the site root (written before `.relative` values).
+    struct Page {
+        var root: String
+        var values: [String: TemplateValue]
+        var context: TemplateValue { .object(values) }
+    }
+
     var register: PublicRegister
     var templates: TemplateSet
     var layout: SiteLayout
-    /// Each system's card rendered once per language (language -> id -> HTML), with
-    /// `rootToken` where the path to the site root goes; lists then only fill in the path.
-    var cards: [String: [String: String]] = [:]
+    /// The UI strings of each language, merged once (language -> key -> text).
+    let uiStrings: [String: [String: String]]
+    let uiStringValues: [String: TemplateValue]
+    /// Each system's card once per language (language -> id), with links that take the page's
+    /// root when rendered, and `cardHtml` rendered through `partials/card`.
+    var cards: [String: [String: TemplateValue]] = [:]
     static let rootToken = "@@algoreg-root@@"
     /// Facets the home page filters on: URL key and schema field.
     static let facets: [(key: String, field: String)] = [
@@ -13,57 +23,80 @@ struct PageContexts: Sendable {
     ]
     static let inUse: Set<String> = ["pilot", "evaluation", "operational"]
 
+    init(register: PublicRegister, templates: TemplateSet, layout: SiteLayout) {
+        self.register = register
+        self.templates = templates
+        self.layout = layout
+        var uiStrings: [String: [String: String]] = [:]
+        for language in Set(layout.languages + [layout.defaultLanguage]) {
+            uiStrings[language] = templates.uiStrings(language, fallback: layout.defaultLanguage)
+        }
+        self.uiStrings = uiStrings
+        uiStringValues = uiStrings.mapValues { .object($0.mapValues(TemplateValue.text)) }
+    }
+
+    /// Renders `layout/<template>` with a page's values.
+    func render(_ template: String, _ page: Page) -> [UInt8] {
+        templates.render(page: template, context: page.context, root: page.root)
+    }
+
     var settings: Settings { register.settings }
     var defaultLanguage: String { layout.defaultLanguage }
 
-    func strings(_ language: String) -> [String: Any] { templates.uiStrings(language, fallback: defaultLanguage) }
+    func strings(_ language: String) -> [String: String] {
+        uiStrings[language] ?? templates.uiStrings(language, fallback: defaultLanguage)
+    }
 
     /// Values every page gets. `page` is the page path relative to a language's folder.
     func base(page: String, language: String, kind: String, title: String, description: String, fallback: Bool,
-              translatedIn: (String) -> Bool = { _ in true }) -> [String: Any] {
+              translatedIn: (String) -> Bool = { _ in true }) -> Page {
         let path = layout.path(page, language: language)
         let root = kind == "notfound" ? rootOfBaseURL() : SiteLayout.root(from: path)
         let t = strings(language)
         // The 404 page exists once, so its language links lead to each language's home.
         let isNotFound = kind == "notfound"
-        let languages: [[String: Any]] = settings.languages.map { code in
-            ["code": code, "name": templates.languageName(code), "url": root + layout.path(isNotFound ? "" : page, language: code), "current": code == language]
+        let languages: [TemplateValue] = settings.languages.map { code in
+            ["code": .text(code), "name": .text(templates.languageName(code)),
+             "url": .text(root + layout.path(isNotFound ? "" : page, language: code)), "current": .bool(code == language)]
         }
-        var alternates: [[String: Any]] = []
+        var alternates: [TemplateValue] = []
         if !isNotFound {
             alternates = settings.languages.filter(translatedIn).map { code in
-                ["hreflang": code, "href": layout.absolute(layout.path(page, language: code))]
+                ["hreflang": .text(code), "href": .text(layout.absolute(layout.path(page, language: code)))]
             }
-            alternates.append(["hreflang": "x-default", "href": layout.absolute(layout.path(page, language: defaultLanguage))])
+            alternates.append(["hreflang": "x-default", "href": .text(layout.absolute(layout.path(page, language: defaultLanguage)))])
         }
         let organization = settings.organization.text(language, fallback: defaultLanguage)
-        let siteTitle = (t["site_title"] as? String) ?? "Algorithm register"
-        return [
-            "lang": language,
-            "dir": ["ar", "he", "fa", "ur"].contains(language) ? "rtl" : "ltr",
-            "root": root,
-            "home": root + layout.prefix(language),
-            "t": t,
-            "site": ["organization": organization, "title": siteTitle],
-            "page": ["title": title, "description": description, "canonical": layout.absolute(isNotFound ? SiteLayout.notFound : path), "kind": kind,
-                     "documentTitle": (kind == "home" ? [siteTitle, organization] : [title, siteTitle, organization]).joined(separator: " | ")],
-            "languages": languages,
-            "alternates": alternates,
-            "fallback": fallback,
-            "fallbackLanguage": defaultLanguage,
-            "fallbackLanguageName": templates.languageName(defaultLanguage),
+        let siteTitle = t["site_title"] ?? "Algorithm register"
+        return Page(root: root, values: [
+            "lang": .text(language),
+            "dir": .text(["ar", "he", "fa", "ur"].contains(language) ? "rtl" : "ltr"),
+            "root": .text(root),
+            "home": .text(root + layout.prefix(language)),
+            "t": uiStringValues[language] ?? .object(t.mapValues(TemplateValue.text)),
+            "site": ["organization": .text(organization), "title": .text(siteTitle)],
+            "page": ["title": .text(title), "description": .text(description),
+                     "canonical": .text(layout.absolute(isNotFound ? SiteLayout.notFound : path)), "kind": .text(kind),
+                     "documentTitle": .text((kind == "home" ? [siteTitle, organization] : [title, siteTitle, organization]).joined(separator: " | "))],
+            "languages": .list(languages),
+            "alternates": .list(alternates),
+            "fallback": .bool(fallback),
+            "fallbackLanguage": .text(defaultLanguage),
+            "fallbackLanguageName": .text(templates.languageName(defaultLanguage)),
             "links": links(root: root, language: language),
             "downloads": downloads(root: root, t: t),
-            "buildDate": register.contentDate,
-            "contact": ["email": settings.contactEmail ?? "", "feedbackUrl": settings.feedbackURL ?? ""],
-        ]
+            "buildDate": .text(register.contentDate),
+            "contact": ["email": .text(settings.contactEmail ?? ""), "feedbackUrl": .text(settings.feedbackURL ?? "")],
+        ])
     }
 
-    func links(root: String, language: String) -> [String: Any] {
-        var links = ["departments": root + layout.path(SiteLayout.departments, language: language),
-                     "about": root + layout.path(SiteLayout.about, language: language)]
-        if !register.reports.isEmpty { links["reports"] = root + layout.path(SiteLayout.reports, language: language) }
-        return links
+    func links(root: String, language: String) -> TemplateValue {
+        var links: [String: TemplateValue] = [
+            "departments": .text(root + layout.path(SiteLayout.departments, language: language)),
+            "about": .text(root + layout.path(SiteLayout.about, language: language)),
+        ]
+        if !register.reports.isEmpty { links["reports"] = .text(root + layout.path(SiteLayout.reports, language: language)) }
+        return .object(links)
     }
 
     /// The 404 page is served at any depth, so its links start from the base URL's path.
@@ -72,18 +105,22 @@ struct PageContexts: Sendable {
         return "/" + withoutScheme.map { "\($0)/" }.joined()
     }
 
-    func downloads(root: String, t: [String: Any]) -> [[String: Any]] {
+    func downloads(root: String, t: [String: String]) -> TemplateValue {
         [
-            ["label": t["download_json"] as? String ?? "Register (JSON)", "url": root + OpenData.registerJSON, "format": "JSON"],
-            ["label": t["download_csv"] as? String ?? "Register (CSV)", "url": root + OpenData.registerCSV, "format": "CSV"],
-            ["label": t["download_schema"] as? String ?? "Schema (JSON)", "url": root + OpenData.schemaJSON, "format": "JSON"],
-            ["label": t["download_feed"] as? String ?? "Changes (Atom feed)", "url": root + OpenData.feed, "format": "Atom"],
+            ["label": .text(t["download_json"] ?? "Register (JSON)"), "url": .text(root + OpenData.registerJSON), "format": "JSON"],
+            ["label": .text(t["download_csv"] ?? "Register (CSV)"), "url": .text(root + OpenData.registerCSV), "format": "CSV"],
+            ["label": .text(t["download_schema"] ?? "Schema (JSON)"), "url": .text(root + OpenData.schemaJSON), "format": "JSON"],
+            ["label": .text(t["download_feed"] ?? "Changes (Atom feed)"), "url": .text(root + OpenData.feed), "format": "Atom"],
         ]
     }
 
-    func label(_ field: String, _ value: String?, _ language: String) -> [String: Any] {
-        guard let value else { return ["value": "", "label": ""] }
-        return ["value": value, "label": templates.valueLabel(field: field, value: value, language: language, fallback: defaultLanguage)]
+    func valueLabel(_ field: String, _ value: String, _ language: String) -> String {
+        templates.valueLabel(field: field, value: value, language: language, fallback: defaultLanguage)
+    }
+
+    func label(_ field: String, _ value: String?, _ language: String) -> (value: String, label: String) {
+        guard let value else { return ("", "") }
+        return (value, valueLabel(field, value, language))
     }
 
     func departmentName(_ id: String?, _ language: String) -> String {
@@ -91,7 +128,8 @@ struct PageContexts: Sendable {
         return settings.department(id)?.name.text(language, fallback: defaultLanguage) ?? id
     }
 
-    func card(_ system: PublicRegister.System, language: String, root: String) -> [String: Any] {
+    /// A system as a card: the values of `partials/card`, without `cardHtml`.
+    func cardValues(_ system: PublicRegister.System, language: String) -> [String: TemplateValue] {
         let name = system.string("name") ?? system.id
         let short = system.value("description_short", language: language)?.string ?? ""
         let department = system.string("department")
@@ -100,184 +138,190 @@ struct PageContexts: Sendable {
         let risk = label("risk_category", system.string("risk_category"), language)
         let domain = label("domain", system.string("domain"), language)
         let algorithmType = label("algorithm_type", system.string("algorithm_type"), language)
-        let searchText = [name, short, departmentName, status["label"] as? String ?? "", domain["label"] as? String ?? "",
+        let searchText = [name, short, departmentName, status.label, domain.label,
                           (system.fields["keywords"]?.array ?? []).compactMap(\.string).joined(separator: " ")]
             .joined(separator: " ").lowercased()
+        func labelled(_ pair: (value: String, label: String)) -> TemplateValue { ["value": .text(pair.value), "label": .text(pair.label)] }
         return [
-            "id": system.id,
-            "url": root + layout.path(SiteLayout.system(system.id), language: language),
-            "name": name,
-            "descriptionShort": short,
-            "department": ["id": department ?? "", "name": departmentName,
-                           "url": root + layout.path(SiteLayout.department(department ?? ""), language: language)],
-            "status": status, "risk": risk, "domain": domain, "algorithmType": algorithmType,
-            "search": searchText,
-            "fallback": language != defaultLanguage && system.translations[language] == nil,
-            "draft": system.fields["draft"]?.bool ?? false,
-            "cardHtml": cards[language]?[system.id].map { $0.replacingEvery(Self.rootToken, with: root) } ?? "",
+            "id": .text(system.id),
+            "url": .link(layout.path(SiteLayout.system(system.id), language: language)),
+            "name": .text(name),
+            "descriptionShort": .text(short),
+            "department": ["id": .text(department ?? ""), "name": .text(departmentName),
+                           "url": .link(layout.path(SiteLayout.department(department ?? ""), language: language))],
+            "status": labelled(status), "risk": labelled(risk), "domain": labelled(domain), "algorithmType": labelled(algorithmType),
+            "search": .text(searchText),
+            "fallback": .bool(language != defaultLanguage && system.translations[language] == nil),
+            "draft": .bool(system.fields["draft"]?.bool ?? false),
         ]
     }
 
-    /// Renders `partials/card` for every system in every language, on all cores.
-    func renderCards() -> [String: [String: String]] {
-        var cards: [String: [String: String]] = [:]
+    /// Every system's card in every language, `partials/card` rendered once each, on all cores.
+    func makeCards() -> [String: [String: TemplateValue]] {
+        var cards: [String: [String: TemplateValue]] = [:]
         for language in layout.languages {
-            let htmls = register.systems.parallelMap { system -> String in
-                var context = card(system, language: language, root: Self.rootToken)
-                context["t"] = strings(language)
-                context["lang"] = language
-                context["fallbackLanguage"] = defaultLanguage
-                return templates.render(partial: "partials/card", context: context)
+            let made = register.systems.parallelMap { system -> TemplateValue in
+                var values = cardValues(system, language: language)
+                var context = values
+                context["t"] = uiStringValues[language]
+                context["lang"] = .text(language)
+                context["fallbackLanguage"] = .text(defaultLanguage)
+                let html = String(decoding: templates.render(partial: "partials/card", context: .object(context), root: Self.rootToken), as: UTF8.self)
+                values["cardHtml"] = .relative(html.split(separator: Self.rootToken, omittingEmptySubsequences: false).map(String.init))
+                return .object(values)
             }
-            cards[language] = Dictionary(uniqueKeysWithValues: zip(register.systems.map(\.id), htmls))
+            cards[language] = Dictionary(uniqueKeysWithValues: zip(register.systems.map(\.id), made))
         }
         return cards
     }
 
+    func card(_ system: PublicRegister.System, language: String) -> TemplateValue {
+        cards[language]?[system.id] ?? .object(cardValues(system, language: language))
+    }
+
     /// Facets with the values present in the register, each linked to its filter page.
-    func filters(language: String, root: String) -> [[String: Any]] {
+    func filters(language: String, root: String) -> TemplateValue {
         let t = strings(language)
-        var facets: [[String: Any]] = []
+        var facets: [TemplateValue] = []
         let departmentCounts = Dictionary(grouping: register.systems, by: { $0.string("department") ?? "" }).mapValues(\.count)
         facets.append([
-            "key": "department", "label": t["facet_department"] as? String ?? "Department",
-            "options": settings.departments.filter { departmentCounts[$0.id] != nil }.map { department in
-                ["value": department.id, "label": department.name.text(language, fallback: defaultLanguage),
-                 "count": departmentCounts[department.id] ?? 0,
-                 "url": root + layout.path(SiteLayout.department(department.id), language: language)] as [String: Any]
-            },
+            "key": "department", "label": .text(t["facet_department"] ?? "Department"),
+            "options": .list(settings.departments.filter { departmentCounts[$0.id] != nil }.map { department in
+                ["value": .text(department.id), "label": .text(department.name.text(language, fallback: defaultLanguage)),
+                 "count": .number(departmentCounts[department.id] ?? 0),
+                 "url": .text(root + layout.path(SiteLayout.department(department.id), language: language))]
+            }),
         ])
         for (key, field) in Self.facets {
             let counts = Dictionary(grouping: register.systems.compactMap { $0.string(field) }, by: { $0 }).mapValues(\.count)
             let order = register.schema.field(field)?.enumeration ?? []
             let values = counts.keys.sorted { (order.firstIndex(of: $0) ?? Int.max, $0) < (order.firstIndex(of: $1) ?? Int.max, $1) }
             facets.append([
-                "key": key, "label": t["facet_\(key)"] as? String ?? EntrySchema.humanize(field),
-                "options": values.map { value in
-                    ["value": value, "label": templates.valueLabel(field: field, value: value, language: language, fallback: defaultLanguage),
-                     "count": counts[value] ?? 0,
-                     "url": root + layout.path(SiteLayout.filter(key, value), language: language)] as [String: Any]
-                },
+                "key": .text(key), "label": .text(t["facet_\(key)"] ?? EntrySchema.humanize(field)),
+                "options": .list(values.map { value in
+                    ["value": .text(value), "label": .text(valueLabel(field, value, language)),
+                     "count": .number(counts[value] ?? 0),
+                     "url": .text(root + layout.path(SiteLayout.filter(key, value), language: language))]
+                }),
             ])
         }
-        return facets
+        return .list(facets)
     }
 
-    func home(language: String) -> [String: Any] {
+    func home(language: String) -> Page {
         let t = strings(language)
-        var context = base(page: "", language: language, kind: "home", title: t["site_title"] as? String ?? "Algorithm register",
-                           description: t["home_intro"] as? String ?? "", fallback: false)
-        let root = context["root"] as! String
+        var page = base(page: "", language: language, kind: "home", title: t["site_title"] ?? "Algorithm register",
+                        description: t["home_intro"] ?? "", fallback: false)
         let systems = register.systems.sorted { ($0.string("name") ?? "").lowercased() < ($1.string("name") ?? "").lowercased() }
-        context["systems"] = systems.map { card($0, language: language, root: root) }
-        context["filters"] = filters(language: language, root: root)
-        context["intro"] = t["home_intro"] as? String ?? ""
+        page.values["systems"] = .list(systems.map { card($0, language: language) })
+        page.values["filters"] = filters(language: language, root: page.root)
+        page.values["intro"] = .text(t["home_intro"] ?? "")
         let inUse = register.systems.filter { Self.inUse.contains($0.string("status") ?? "") }.count
         let highRisk = register.systems.filter { $0.string("risk_category") == "high risk" }.count
         let departments = Set(register.systems.compactMap { $0.string("department") }).count
-        context["counts"] = [
-            ["label": t["count_systems"] as? String ?? "Systems in the register", "value": register.systems.count],
-            ["label": t["count_in_use"] as? String ?? "In use (pilot, evaluation or operational)", "value": inUse],
-            ["label": t["count_high_risk"] as? String ?? "High-risk systems", "value": highRisk],
-            ["label": t["count_departments"] as? String ?? "Departments", "value": departments],
+        page.values["counts"] = [
+            ["label": .text(t["count_systems"] ?? "Systems in the register"), "value": .number(register.systems.count)],
+            ["label": .text(t["count_in_use"] ?? "In use (pilot, evaluation or operational)"), "value": .number(inUse)],
+            ["label": .text(t["count_high_risk"] ?? "High-risk systems"), "value": .number(highRisk)],
+            ["label": .text(t["count_departments"] ?? "Departments"), "value": .number(departments)],
         ]
-        return context
+        return page
     }
 
-    func system(_ system: PublicRegister.System, language: String) -> [String: Any] {
+    func system(_ system: PublicRegister.System, language: String) -> Page {
         let isFallback = language != defaultLanguage && system.translations[language] == nil
         let short = system.value("description_short", language: language)?.string ?? ""
-        var context = base(page: SiteLayout.system(system.id), language: language, kind: "system",
-                           title: system.string("name") ?? system.id, description: short, fallback: isFallback,
-                           translatedIn: { $0 == defaultLanguage || system.translations[$0] != nil })
-        let root = context["root"] as! String
+        var page = base(page: SiteLayout.system(system.id), language: language, kind: "system",
+                        title: system.string("name") ?? system.id, description: short, fallback: isFallback,
+                        translatedIn: { $0 == defaultLanguage || system.translations[$0] != nil })
         let t = strings(language)
         let renderer = FieldRenderer(templates: templates, language: language, defaultLanguage: defaultLanguage, strings: t,
                                      departmentName: { departmentName($0, language) })
-        var card = card(system, language: language, root: root)
+        guard case .object(var card) = card(system, language: language) else { return page }
         let shownElsewhere: Set<String> = ["name", "draft"]
-        var sections: [[String: Any]] = EntrySchema.sectionOrder.compactMap { section in
+        var sections: [TemplateValue] = EntrySchema.sectionOrder.compactMap { section in
             let fields = register.schema.fields.filter { $0.section == section && !$0.isPrivate && !shownElsewhere.contains($0.key) }
             guard !fields.isEmpty else { return nil }
             return [
-                "id": section,
-                "title": t["section_\(section)"] as? String ?? EntrySchema.humanize(section),
-                "fields": fields.map { field -> [String: Any] in
+                "id": .text(section),
+                "title": .text(t["section_\(section)"] ?? EntrySchema.humanize(section)),
+                "fields": .list(fields.map { field -> TemplateValue in
                     let value = system.value(field.key, language: language)
                     let empty = FieldRenderer.isEmpty(value)
-                    return ["key": field.key, "label": renderer.label(field), "empty": empty,
-                            "html": empty ? "" : renderer.html(value!, field: field)]
-                },
+                    return ["key": .text(field.key), "label": .text(renderer.label(field)), "empty": .bool(empty),
+                            "html": .text(empty ? "" : renderer.html(value!, field: field))]
+                }),
             ]
         }
-        if !sections.isEmpty { sections[0]["first"] = true }
-        card["sections"] = sections
-        card["bodyHtml"] = MarkdownRenderer.html(system.body(language: language), headingOffset: 1)
-        card["lastUpdated"] = system.lastUpdated ?? ""
-        card["firstPublished"] = system.firstPublished ?? ""
-        card["history"] = system.history.map { ["date": $0.date, "message": $0.message] }
+        if case .object(var first)? = sections.first {
+            first["first"] = true
+            sections[0] = .object(first)
+        }
+        card["sections"] = .list(sections)
+        card["bodyHtml"] = .text(MarkdownRenderer.html(system.body(language: language), headingOffset: 1))
+        card["lastUpdated"] = .text(system.lastUpdated ?? "")
+        card["firstPublished"] = .text(system.firstPublished ?? "")
+        card["history"] = .list(system.history.map { ["date": .text($0.date), "message": .text($0.message)] })
         let department = system.string("department").flatMap(settings.department)
         card["contact"] = [
-            "email": system.string("contact_email") ?? department?.email ?? settings.contactEmail ?? "",
-            "feedbackUrl": settings.feedbackURL ?? "",
-            "dataUrl": root + OpenData.systemJSON(system.id),
+            "email": .text(system.string("contact_email") ?? department?.email ?? settings.contactEmail ?? ""),
+            "feedbackUrl": .text(settings.feedbackURL ?? ""),
+            "dataUrl": .text(page.root + OpenData.systemJSON(system.id)),
         ]
-        context["system"] = card
-        return context
+        page.values["system"] = .object(card)
+        return page
     }
 
-    func department(_ department: Settings.Department, language: String) -> [String: Any] {
+    func department(_ department: Settings.Department, language: String) -> Page {
         let name = department.name.text(language, fallback: defaultLanguage)
-        var context = base(page: SiteLayout.department(department.id), language: language, kind: "department",
-                           title: name, description: name, fallback: false)
-        let root = context["root"] as! String
+        var page = base(page: SiteLayout.department(department.id), language: language, kind: "department",
+                        title: name, description: name, fallback: false)
         let systems = register.systems.filter { $0.string("department") == department.id }
-        context["department"] = ["id": department.id, "name": name, "email": department.email ?? ""]
-        context["systems"] = systems.map { card($0, language: language, root: root) }
-        return context
+        page.values["department"] = ["id": .text(department.id), "name": .text(name), "email": .text(department.email ?? "")]
+        page.values["systems"] = .list(systems.map { card($0, language: language) })
+        return page
     }
 
-    func departments(language: String) -> [String: Any] {
+    func departments(language: String) -> Page {
         let t = strings(language)
-        var context = base(page: SiteLayout.departments, language: language, kind: "departments",
-                           title: t["departments_title"] as? String ?? "Departments", description: "", fallback: false)
-        let root = context["root"] as! String
-        context["departments"] = settings.departments.map { department in
-            ["name": department.name.text(language, fallback: defaultLanguage),
-             "url": root + layout.path(SiteLayout.department(department.id), language: language),
-             "count": register.systems.filter { $0.string("department") == department.id }.count] as [String: Any]
-        }
-        return context
+        var page = base(page: SiteLayout.departments, language: language, kind: "departments",
+                        title: t["departments_title"] ?? "Departments", description: "", fallback: false)
+        let counts = Dictionary(grouping: register.systems, by: { $0.string("department") ?? "" }).mapValues(\.count)
+        page.values["departments"] = .list(settings.departments.map { department in
+            ["name": .text(department.name.text(language, fallback: defaultLanguage)),
+             "url": .text(page.root + layout.path(SiteLayout.department(department.id), language: language)),
+             "count": .number(counts[department.id] ?? 0)]
+        })
+        return page
     }
 
     /// One page per facet value, so filtering works without JavaScript.
-    func filterPage(key: String, field: String, value: String, language: String) -> [String: Any] {
+    func filterPage(key: String, field: String, value: String, language: String) -> Page {
         let t = strings(language)
-        let facetLabel = t["facet_\(key)"] as? String ?? EntrySchema.humanize(field)
-        let optionLabel = templates.valueLabel(field: field, value: value, language: language, fallback: defaultLanguage)
-        var context = base(page: SiteLayout.filter(key, value), language: language, kind: "filter", title: "\(facetLabel): \(optionLabel)",
-                           description: "", fallback: false)
-        let root = context["root"] as! String
-        context["facet"] = ["key": key, "label": facetLabel]
-        context["option"] = ["value": value, "label": optionLabel]
-        context["systems"] = register.systems.filter { $0.string(field) == value }.map { card($0, language: language, root: root) }
-        context["filters"] = filters(language: language, root: root)
-        return context
+        let facetLabel = t["facet_\(key)"] ?? EntrySchema.humanize(field)
+        let optionLabel = valueLabel(field, value, language)
+        var page = base(page: SiteLayout.filter(key, value), language: language, kind: "filter", title: "\(facetLabel): \(optionLabel)",
+                        description: "", fallback: false)
+        page.values["facet"] = ["key": .text(key), "label": .text(facetLabel)]
+        page.values["option"] = ["value": .text(value), "label": .text(optionLabel)]
+        page.values["systems"] = .list(register.systems.filter { $0.string(field) == value }.map { card($0, language: language) })
+        page.values["filters"] = filters(language: language, root: page.root)
+        return page
     }
 
-    func about(language: String) -> [String: Any] {
+    func about(language: String) -> Page {
         let t = strings(language)
-        let page = register.aboutPages[language] ?? register.aboutPages[defaultLanguage]
-        let title = page?.fields["title"]?.string ?? t["about_title"] as? String ?? "About"
-        var context = base(page: SiteLayout.about, language: language, kind: "about", title: title, description: "",
-                           fallback: register.aboutPages[language] == nil && language != defaultLanguage)
-        context["aboutHtml"] = MarkdownRenderer.html(page?.body ?? "")
-        return context
+        let aboutPage = register.aboutPages[language] ?? register.aboutPages[defaultLanguage]
+        let title = aboutPage?.fields["title"]?.string ?? t["about_title"] ?? "About"
+        var page = base(page: SiteLayout.about, language: language, kind: "about", title: title, description: "",
+                        fallback: register.aboutPages[language] == nil && language != defaultLanguage)
+        page.values["aboutHtml"] = .text(MarkdownRenderer.html(aboutPage?.body ?? ""))
+        return page
     }
 
-    func notFound() -> [String: Any] {
+    func notFound() -> Page {
         let t = strings(defaultLanguage)
-        return base(page: SiteLayout.notFound, language: defaultLanguage, kind: "notfound", title: t["notfound_title"] as? String ?? "Page not found",
+        return base(page: SiteLayout.notFound, language: defaultLanguage, kind: "notfound", title: t["notfound_title"] ?? "Page not found",
                     description: "", fallback: false)
     }
 }

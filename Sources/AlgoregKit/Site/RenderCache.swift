@@ -6,7 +6,7 @@ import Foundation
 /// whose key changed; the output is the same as a build without the cache.
 public final class RenderCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var pages: [String: [String]] = [:]
+    private var pages: [String: [[UInt8]]] = [:]
     private var usedThisBuild: Set<String> = []
     /// Systems served from the cache, and systems rendered, in the last build.
     public private(set) var hits = 0
@@ -21,7 +21,7 @@ public final class RenderCache: @unchecked Sendable {
         usedThisBuild = []
     }
 
-    func pages(for key: String) -> [String]? {
+    func pages(for key: String) -> [[UInt8]]? {
         lock.lock(); defer { lock.unlock() }
         usedThisBuild.insert(key)
         if let found = pages[key] { hits += 1; return found }
@@ -29,7 +29,7 @@ public final class RenderCache: @unchecked Sendable {
         return nil
     }
 
-    func store(_ rendered: [String], for key: String) {
+    func store(_ rendered: [[UInt8]], for key: String) {
         lock.lock(); defer { lock.unlock() }
         pages[key] = rendered
     }

@@ -93,14 +93,14 @@ public enum SiteBuilder {
         var files = 0
         for language in layout.languages {
             let path = layout.path(SiteLayout.reports, language: language)
-            try output.write(SiteLayout.file(for: path), templates.render(page: "report", context: contexts.reportsIndex(language: language)))
+            try output.write(SiteLayout.file(for: path), contexts.render("report", contexts.reportsIndex(language: language)))
             pages.append(path)
         }
         for narrative in register.reports where years.contains(narrative.year) {
             let figures = YearFigures.compute(register, year: narrative.year)
             for language in layout.languages {
                 let path = layout.path(SiteLayout.report(narrative.year), language: language)
-                try output.write(SiteLayout.file(for: path), templates.render(page: "report", context: contexts.report(narrative, figures: figures, language: language)))
+                try output.write(SiteLayout.file(for: path), contexts.render("report", contexts.report(narrative, figures: figures, language: language)))
                 pages.append(path)
             }
             try output.write(ReportData.figuresJSON(narrative.year), ReportData.json(figures))
@@ -116,9 +116,9 @@ public enum SiteBuilder {
         var path: String
         var template: String
         var lastModified: String?
-        var context: @Sendable (PageContexts) -> [String: Any]
+        var context: @Sendable (PageContexts) -> PageContexts.Page
 
-        init(path: String, template: String, lastModified: String? = nil, context: @escaping @Sendable (PageContexts) -> [String: Any]) {
+        init(path: String, template: String, lastModified: String? = nil, context: @escaping @Sendable (PageContexts) -> PageContexts.Page) {
             self.path = path
             self.template = template
             self.lastModified = lastModified
@@ -136,7 +136,7 @@ public enum SiteBuilder {
     static func write(_ register: PublicRegister, templates: TemplateSet, to output: SiteOutput, cache: RenderCache? = nil) throws(SiteOutput.Failure) -> (pages: Int, files: Int) {
         let layout = SiteLayout(languages: register.settings.languages, baseURL: register.settings.baseURL)
         var pageContexts = PageContexts(register: register, templates: templates, layout: layout)
-        pageContexts.cards = pageContexts.renderCards()
+        pageContexts.cards = pageContexts.makeCards()
         let contexts = pageContexts
         var pagePaths: [(path: String, lastModified: String?)] = []
         var files = 0
@@ -162,7 +162,7 @@ public enum SiteBuilder {
         }
         let rendered = jobs.parallelMap { job -> SiteOutput.Failure? in
             do throws(SiteOutput.Failure) {
-                try output.write(SiteLayout.file(for: job.path), templates.render(page: job.template, context: job.context(contexts)))
+                try output.write(SiteLayout.file(for: job.path), contexts.render(job.template, job.context(contexts)))
                 return nil
             } catch {
                 return error
@@ -171,7 +171,7 @@ public enum SiteBuilder {
         if let failure = rendered.compactMap({ $0 }).first { throw failure }
         pagePaths += jobs.map { ($0.path, $0.lastModified) }
         files += jobs.count
-        try output.write(SiteLayout.notFound, templates.render(page: "notfound", context: contexts.notFound()))
+        try output.write(SiteLayout.notFound, contexts.render("notfound", contexts.notFound()))
         files += 1
         let reportPaths = try writeReports(register, years: register.reports.map(\.year), contexts: contexts, layout: layout, templates: templates, to: output)
         pagePaths += reportPaths.pages.map { ($0, register.contentDate) }
@@ -189,11 +189,11 @@ public enum SiteBuilder {
                 let jsonText = json.jsonText(pretty: true)
                 let key = cache.map { _ in StableHash.hex(fingerprint + "\u{1}" + jsonText) }
                 let cached = key.flatMap { cache?.pages(for: $0) }
-                var rendered: [String] = []
+                var rendered: [[UInt8]] = []
                 var paths: [String] = []
                 for (index, language) in layout.languages.enumerated() {
                     let path = layout.path(SiteLayout.system(system.id), language: language)
-                    let html = cached?[index] ?? templates.render(page: "system", context: contexts.system(system, language: language))
+                    let html = cached?[index] ?? contexts.render("system", contexts.system(system, language: language))
                     try output.write(SiteLayout.file(for: path), html)
                     rendered.append(html)
                     paths.append(path)
@@ -216,7 +216,7 @@ public enum SiteBuilder {
                 throw failure
             }
         }
-        let siteTitle = (templates.uiStrings(layout.defaultLanguage, fallback: layout.defaultLanguage)["site_title"] as? String) ?? "Algorithm register"
+        let siteTitle = contexts.strings(layout.defaultLanguage)["site_title"] ?? "Algorithm register"
         let organization = register.settings.organization.text(layout.defaultLanguage, fallback: layout.defaultLanguage)
         try output.write(OpenData.registerJSON, OpenData.registerValue(systemValues, register: register, layout: layout).jsonText(pretty: true) + "\n")
         try output.write(OpenData.registerCSV, OpenData.csv(register, layout: layout))

@@ -62,6 +62,9 @@ struct SiteOutput {
     func write(_ relative: String, _ contents: String) throws(Failure) {
         try write(relative, Data(contents.utf8))
     }
+    func write(_ relative: String, _ bytes: [UInt8]) throws(Failure) {
+        try write(relative, Data(bytes))
+    }
 
     func write(_ relative: String, _ data: Data) throws(Failure) {
         let url = staging.appendingPathComponent(relative)

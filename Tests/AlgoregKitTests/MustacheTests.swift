@@ -1,0 +1,99 @@
+import Testing
+@testable import AlgoregKit
+
+/// Our Mustache renderer: the behaviour the templates in `Templates/` rely on, and the spec's
+/// rules for whitespace, partials and delimiters.
+@Suite struct MustacheTests {
+    func render(_ template: String, _ context: TemplateValue, partials: [String: String] = [:], root: String = "") throws -> String {
+        var library: [String: MustacheTemplate] = [:]
+        for (name, text) in partials { library[name] = try MustacheTemplate(text) }
+        var renderer = MustacheRenderer(templates: library, root: root)
+        renderer.stack = [context]
+        renderer.render(try MustacheTemplate(template).nodes)
+        return String(decoding: renderer.output, as: UTF8.self)
+    }
+
+    func syntaxError(_ template: String) -> MustacheTemplate.SyntaxError? {
+        do {
+            _ = try MustacheTemplate(template)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func doubleBracesEscapeHTMLAndTripleBracesDoNot() throws {
+        let context: TemplateValue = ["name": "<b>Tom & \"Jerry\" 's</b>"]
+        #expect(try render("{{name}}", context) == "&lt;b&gt;Tom &amp; &quot;Jerry&quot; &#39;s&lt;/b&gt;")
+        #expect(try render("{{{name}}}|{{& name }}", context) == "<b>Tom & \"Jerry\" 's</b>|<b>Tom & \"Jerry\" 's</b>")
+        #expect(try render("é{{name}}ü", ["name": "naïve 🙂"]) == "énaïve 🙂ü")
+    }
+
+    @Test func numbersBooleansAndMissingNames() throws {
+        #expect(try render("{{n}} {{b}} [{{missing}}] [{{a.missing.deeper}}]", ["n": 42, "b": true, "a": ["x": 1]]) == "42 true [] []")
+    }
+
+    @Test func dottedNamesAndTheContextStack() throws {
+        let context: TemplateValue = ["site": ["title": "Register"], "name": "outer",
+                                      "items": [["name": "first"], ["other": 1]]]
+        #expect(try render("{{site.title}}", context) == "Register")
+        // A name not found in the item is looked up in the enclosing contexts.
+        #expect(try render("{{#items}}{{name}},{{site.title}};{{/items}}", context) == "first,Register;outer,Register;")
+        // A dotted name resolves its first part through the stack, the rest only inside it.
+        #expect(try render("{{#items}}[{{site.missing}}]{{/items}}", context) == "[][]")
+        #expect(try render("{{#list}}{{.}} {{/list}}", ["list": ["a", "<b>"]]) == "a &lt;b&gt; ")
+    }
+
+    @Test func sectionsFollowTheirValue() throws {
+        let context: TemplateValue = ["yes": true, "no": false, "none": nil, "empty": [], "text": "", "object": ["x": "inside"]]
+        #expect(try render("{{#yes}}Y{{/yes}}{{#no}}N{{/no}}{{#none}}0{{/none}}{{#empty}}E{{/empty}}", context) == "Y")
+        #expect(try render("{{^yes}}Y{{/yes}}{{^no}}N{{/no}}{{^none}}0{{/none}}{{^empty}}E{{/empty}}{{^missing}}M{{/missing}}", context) == "N0EM")
+        // As with swift-mustache, which the templates were written for: any text opens a section.
+        #expect(try render("{{#text}}T{{/text}}{{^text}}not{{/text}}", context) == "T")
+        #expect(try render("{{#object}}{{x}}{{/object}}", context) == "inside")
+    }
+
+    @Test func tagsAloneOnTheirLineLeaveNoBlankLine() throws {
+        let template = "<ul>\n  {{#items}}\n  <li>{{.}}</li>\n  {{/items}}\n  {{! a comment }}\n</ul>\r\n{{^items}}\r\nnone\r\n{{/items}}\r\n"
+        #expect(try render(template, ["items": ["a", "b"]]) == "<ul>\n  <li>a</li>\n  <li>b</li>\n</ul>\r\n")
+        // Two tags on a line, or text beside a tag, keep the line.
+        #expect(try render(" {{#a}}{{/a}} \n", ["a": true]) == "  \n")
+        #expect(try render("x {{#a}}\n{{/a}}", ["a": true]) == "x \n")
+    }
+
+    @Test func partialsAreIndentedLineByLineButNotTheirValues() throws {
+        let partials = ["item": "<p>{{text}}</p>\n<p>end</p>\n"]
+        #expect(try render("<div>\n  {{> item}}\n</div>\n", ["text": "a\nb"], partials: partials)
+                == "<div>\n  <p>a\nb</p>\n  <p>end</p>\n</div>\n")
+        #expect(try render("[{{>item}}]", ["text": "x"], partials: partials) == "[<p>x</p>\n<p>end</p>\n]")
+        #expect(try render("[{{> missing}}]", [:]) == "[]")
+    }
+
+    @Test func delimitersCanBeChanged() throws {
+        #expect(try render("{{=<% %>=}}<% name %> {{name}} <%={{ }}=%>{{name}}", ["name": "x"]) == "x {{name}} x")
+    }
+
+    @Test func relativeValuesTakeThePagesRoot() throws {
+        let card: TemplateValue = ["url": .link("systems/a/"), "html": .relative(["<a href=\"", "systems/a/\">A</a>"])]
+        #expect(try render("{{url}} {{{html}}}", card, root: "../../") == "../../systems/a/ <a href=\"../../systems/a/\">A</a>")
+        #expect(try render("{{url}}", card) == "systems/a/")
+    }
+
+    @Test func syntaxErrorsSayWhereAndWhat() {
+        let unclosed = syntaxError("line one\n  {{#items}}\n{{name}}\n")
+        #expect(unclosed == .init(line: 2, column: 3, message: "the section `items` is opened but never closed"))
+        let mismatched = syntaxError("{{#a}}\n{{/b}}")
+        #expect(mismatched?.line == 2)
+        #expect(mismatched?.message.contains("closed with a different name") == true)
+        #expect(syntaxError("ok\né {{name")?.column == 3)
+        #expect(syntaxError("{{/a}}")?.message == "the section `a` is closed but was never opened")
+        #expect(syntaxError("{{=<%=}}")?.message.contains("set-delimiter") == true)
+        #expect(syntaxError("{{<parent}}{{/parent}}")?.message.contains("not supported") == true)
+        #expect(syntaxError("{{a b}}")?.message == "`a b` is not a name a tag can look up")
+    }
+
+    @Test func partialTagsAreListedWithTheirPosition() throws {
+        let template = try MustacheTemplate("a\n  {{> partials/head}}\n{{>x}}")
+        #expect(template.partials.map { "\($0.name)@\($0.line):\($0.column)" } == ["partials/head@2:3", "x@3:1"])
+    }
+}
