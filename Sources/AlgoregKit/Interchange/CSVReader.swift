@@ -157,8 +157,30 @@ public enum CSVReader {
         return letters
     }
 
-    /// RFC 4180 output: cells quoted when needed (reuses the open-data CSV writer), CRLF rows.
+    /// RFC 4180 output: cells quoted when they hold a comma, quote or line break (quotes
+    /// inside doubled), CRLF after every row. The one CSV writer of every download and export.
     public static func write(_ rows: [[String]]) -> String {
-        rows.map { $0.map(OpenData.csvCell).joined(separator: ",") + "\r\n" }.joined()
+        var output: [UInt8] = []
+        for row in rows {
+            for (index, cell) in row.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                appendCell(cell, to: &output)
+            }
+            output.append(contentsOf: [13, 10])
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func appendCell(_ cell: String, to output: inout [UInt8]) {
+        let quote = UInt8(ascii: "\"")
+        guard cell.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == quote || $0 == 10 || $0 == 13 }) else {
+            return output.append(contentsOf: cell.utf8)
+        }
+        output.append(quote)
+        for byte in cell.utf8 {
+            output.append(byte)
+            if byte == quote { output.append(quote) }
+        }
+        output.append(quote)
     }
 }

@@ -11,22 +11,30 @@ public enum Exporter {
         public var notCarried: [String]
     }
 
-    public static func export(_ register: PublicRegister, format: String) -> Output? {
-        if format == "ats-json" { return atsJSON(register) }
+    public static func export(_ register: PublicRegister, format: String, listLosses: Bool = true) -> Output? {
+        if format == "ats-json" { return atsJSON(register, listLosses: listLosses) }
         guard let preset = ImportPreset.named(format) else { return nil }
-        return csv(register, preset: preset)
+        return csv(register, preset: preset, listLosses: listLosses)
     }
 
-    static func csv(_ register: PublicRegister, preset: ImportPreset) -> Output {
+    static func csv(_ register: PublicRegister, preset: ImportPreset, listLosses: Bool = true) -> Output {
+        let table = table(register, preset: preset, listLosses: listLosses)
+        return Output(text: CSVReader.write(table.rows), notCarried: table.notCarried)
+    }
+
+    /// The header and one row per system in the preset's columns; with `listLosses`, also what
+    /// did not fit (the site's copies skip that work: nobody reads it there).
+    static func table(_ register: PublicRegister, preset: ImportPreset, listLosses: Bool) -> (rows: [[String]], notCarried: [String]) {
         var rows: [[String]] = [preset.columns]
         var notCarried: [String] = []
         let carriedFields = Set(preset.mappings.map { String($0.field.split(separator: ".")[0]) })
+        let mappings = Dictionary(preset.mappings.map { ($0.column, $0) }, uniquingKeysWith: { first, _ in first })
         let organization = register.settings.organization.text(register.settings.defaultLanguage, fallback: register.settings.defaultLanguage)
         let year = String(register.contentDate.prefix(4))
         for system in register.systems {
             var row: [String] = []
             for column in preset.columns {
-                guard let mapping = preset.mappings.first(where: { $0.column == column }) else {
+                guard let mapping = mappings[column] else {
                     // Columns without a field that the register can still fill.
                     switch (preset.name, column) {
                     case ("us-2025", "agency_name"), ("nl-1.0", "organization") where preset.mapping(forField: "department")?.column != column,
@@ -40,20 +48,21 @@ public enum Exporter {
                     }
                     continue
                 }
-                let (cell, loss) = exportCell(system, mapping: mapping)
+                let (cell, loss) = exportCell(system, mapping: mapping, checkLoss: listLosses)
                 row.append(cell)
                 if let loss { notCarried.append("\(system.id): \(loss)") }
             }
             rows.append(row)
+            guard listLosses else { continue }
             for member in system.fields.members where !carriedFields.contains(member.key) && member.key != "draft" {
                 notCarried.append("\(system.id): `\(member.key)` has no column in \(preset.name)")
             }
         }
-        return Output(text: CSVReader.write(rows), notCarried: notCarried)
+        return (rows, notCarried)
     }
 
     /// The cell for one mapping, and what was lost making it.
-    static func exportCell(_ system: PublicRegister.System, mapping: ColumnMapping) -> (String, String?) {
+    static func exportCell(_ system: PublicRegister.System, mapping: ColumnMapping, checkLoss: Bool = true) -> (String, String?) {
         switch mapping.field {
         case "id": return (system.id, nil)
         case "body": return (system.body.trimmed, nil)
@@ -67,6 +76,7 @@ public enum Exporter {
             let s = value.string ?? ""
             if export.isEmpty { return (s, nil) }
             guard let out = export[s] else { return ("", "`\(mapping.field)` value `\(s)` has no \(mapping.column) value") }
+            guard checkLoss else { return (out, nil) }
             let back = Importer.recode(out, table: { if case .enumeration(let t, _) = mapping.kind { return t } else { return [:] } }(), allowed: [])
             if case .value(let v) = back, v.string != s { return (out, "`\(mapping.field)` `\(s)` is written as \"\(out)\", which reads back as `\(v.string ?? "")`") }
             return (out, nil)
@@ -88,13 +98,12 @@ public enum Exporter {
     }
 
     /// ATS 0.3.1 JSON: one object per system with the standard's field names.
-    static func atsJSON(_ register: PublicRegister) -> Output {
-        let preset = ImportPreset.ats031
-        let csv = csv(register, preset: preset)
-        let table = CSVReader.parse(csv.text)
-        let systems = table.rows.map { row in
-            Value(.object(Object(zip(table.columns, row).compactMap { column, cell in
-                cell.text.isEmpty ? nil : Member(key: column, value: Value(.string(cell.text)))
+    static func atsJSON(_ register: PublicRegister, listLosses: Bool = true) -> Output {
+        let table = table(register, preset: ImportPreset.ats031, listLosses: listLosses)
+        let columns = table.rows[0]
+        let systems = table.rows.dropFirst().map { row in
+            Value(.object(Object(zip(columns, row).compactMap { column, cell in
+                cell.isEmpty ? nil : Member(key: column, value: Value(.string(cell)))
             })))
         }
         let document = Value(.object(Object([
@@ -102,7 +111,7 @@ public enum Exporter {
             Member(key: "standard_version", value: Value(.string("0.3.1"))),
             Member(key: "systems", value: Value(.array(systems))),
         ])))
-        return Output(text: document.jsonText(pretty: true) + "\n", notCarried: csv.notCarried)
+        return Output(text: document.jsonText(pretty: true) + "\n", notCarried: table.notCarried)
     }
 
     /// Validates the register and exports it; nil register when it has errors.
@@ -116,7 +125,7 @@ public enum Exporter {
     /// Writes every export into the site (`data/export/`); returns the number of files.
     static func writeSiteFiles(_ register: PublicRegister, to output: SiteOutput) throws(SiteOutput.Failure) -> Int {
         // The formats are independent: make them on all cores.
-        let texts = formats.parallelMap { export(register, format: $0)?.text }
+        let texts = formats.parallelMap { export(register, format: $0, listLosses: false)?.text }
         for (format, text) in zip(formats, texts) {
             guard let text else { continue }
             try output.write("data/export/\(format).\(format == "ats-json" ? "json" : "csv")", text)

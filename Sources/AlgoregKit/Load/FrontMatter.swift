@@ -14,34 +14,39 @@ public struct FrontMatter: Sendable {
     }
 
     /// Front matter opens with a line `---` as the first line and closes with `---` (or `...`).
+    /// Works on the UTF-8 bytes: line endings are already `\n` (SourceFile normalises them).
     public static func split(_ text: String) -> Result<FrontMatter, SplitError> {
-        var lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let first = lines.first, first.trimmingTrailingSpaces == "---" else { return .failure(.missingOpening) }
-        let rest = lines.count > 1 ? lines.removeLast() : ""
-        var offset = rest.startIndex
-        var line = 2
-        while offset < rest.endIndex {
-            let end = rest[offset...].firstIndex(of: "\n") ?? rest.endIndex
-            let content = rest[offset..<end].trimmingTrailingSpaces
-            if content == "---" || content == "..." {
-                let bodyStart = end < rest.endIndex ? rest.index(after: end) : end
-                return .success(FrontMatter(
-                    yaml: String(rest[rest.startIndex..<offset]),
-                    yamlLineOffset: 1,
-                    body: String(rest[bodyStart...]),
-                    bodyLine: line + 1))
+        var text = text
+        return text.withUTF8 { bytes -> Result<FrontMatter, SplitError> in
+            /// The line from `start` without trailing spaces or tabs, and where the next line starts.
+            func line(at start: Int) -> (content: UnsafeBufferPointer<UInt8>, next: Int) {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+                var trimmed = end
+                while trimmed > start, bytes[trimmed - 1] == UInt8(ascii: " ") || bytes[trimmed - 1] == UInt8(ascii: "\t") { trimmed -= 1 }
+                return (UnsafeBufferPointer(rebasing: bytes[start..<trimmed]), min(end + 1, bytes.count))
             }
-            offset = end < rest.endIndex ? rest.index(after: end) : end
-            line += 1
+            func isFence(_ content: UnsafeBufferPointer<UInt8>, _ mark: UInt8) -> Bool {
+                content.count == 3 && content.allSatisfy { $0 == mark }
+            }
+            let first = line(at: 0)
+            guard isFence(first.content, UInt8(ascii: "-")) else { return .failure(.missingOpening) }
+            let yamlStart = first.next
+            var offset = yamlStart
+            var lineNumber = 2
+            while offset < bytes.count {
+                let current = line(at: offset)
+                if isFence(current.content, UInt8(ascii: "-")) || isFence(current.content, UInt8(ascii: ".")) {
+                    return .success(FrontMatter(
+                        yaml: String(decoding: UnsafeBufferPointer(rebasing: bytes[yamlStart..<offset]), as: UTF8.self),
+                        yamlLineOffset: 1,
+                        body: String(decoding: UnsafeBufferPointer(rebasing: bytes[current.next...]), as: UTF8.self),
+                        bodyLine: lineNumber + 1))
+                }
+                offset = current.next
+                lineNumber += 1
+            }
+            return .failure(.unterminated)
         }
-        return .failure(.unterminated)
-    }
-}
-
-extension Substring {
-    var trimmingTrailingSpaces: Substring {
-        var end = endIndex
-        while end > startIndex, let previous = Optional(index(before: end)), self[previous] == " " || self[previous] == "\t" { end = previous }
-        return self[startIndex..<end]
     }
 }

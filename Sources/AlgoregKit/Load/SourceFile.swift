@@ -16,16 +16,21 @@ public struct SourceFile: Sendable {
         func problem(_ code: DiagnosticCode, _ message: String, _ fix: String?, at location: SourceLocation? = nil) -> (SourceFile?, Diagnostic?) {
             (nil, Diagnostic(file: displayPath, location: location, code: code, message: message, fix: fix))
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
+        let descriptor = open(url.path, O_RDONLY)
+        guard descriptor >= 0 else {
+            return problem(.fileUnreadable, "The file cannot be read.", "Check that the file exists and that you may read it.")
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        let size = fstat(descriptor, &status) == 0 ? Int(status.st_size) : 0
         if size > maxBytes {
             return problem(.fileTooLarge,
                 "The file is \(ByteSize.describe(size)), more than the limit of \(ByteSize.describe(maxBytes)).",
                 "An entry should be a few kilobytes of text. Move large material to a linked document, or raise `max_file_size` in register.yaml.")
         }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        guard var bytes = readAll(descriptor, expected: size) else {
             return problem(.fileUnreadable, "The file cannot be read.", "Check that the file exists and that you may read it.")
         }
-        var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             return problem(.invalidUTF8, "The file is saved as UTF-16; the register expects UTF-8.",
@@ -35,17 +40,35 @@ public struct SourceFile: Sendable {
             return problem(.binaryFile, "The file is not text (it contains binary data).",
                 "Only Markdown text files belong here; move images and documents elsewhere and link to them.")
         }
-        if let offset = firstInvalidUTF8Offset(bytes) {
-            let location = locationOfByte(offset, in: bytes)
+        // Decoding validates; the byte-by-byte search for the bad offset runs only when it failed.
+        guard var text = String(validating: bytes, as: UTF8.self) else {
+            let location = firstInvalidUTF8Offset(bytes).map { locationOfByte($0, in: bytes) }
             return problem(.invalidUTF8, "The file contains bytes that are not valid UTF-8 text (probably saved in another encoding, like Windows-1252).",
                 "Save the file again with the encoding \"UTF-8\".", at: location)
         }
-        var text = String(decoding: bytes, as: UTF8.self)
         if text.utf8.contains(13) { text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") }
         if text.allSatisfy({ $0.isWhitespace }) {
             return problem(.emptyFile, "The file is empty.", "Fill it in (`algoreg new` writes a complete entry to start from) or delete it.")
         }
         return (SourceFile(displayPath: displayPath, url: url, text: text), nil)
+    }
+
+    /// The whole file in one buffer, read with POSIX calls (Foundation's attributes and `Data`
+    /// cost more than the read itself for a few-kilobyte entry).
+    static func readAll(_ descriptor: Int32, expected: Int) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: max(expected, 0) + 1)
+        var count = 0
+        while true {
+            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(bytes.count, 4096))) }
+            let read = bytes.withUnsafeMutableBytes { buffer in
+                Foundation.read(descriptor, buffer.baseAddress! + count, buffer.count - count)
+            }
+            if read < 0 { return nil }
+            if read == 0 { break }
+            count += read
+        }
+        bytes.removeLast(bytes.count - count)
+        return bytes
     }
 
     static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {

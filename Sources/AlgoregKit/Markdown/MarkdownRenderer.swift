@@ -51,10 +51,13 @@ public enum MarkdownRenderer {
     }
 
     static func isAllowed(_ url: String) -> Bool {
-        let lowered = url.lowercased()
-        if lowered.hasPrefix("https://") || lowered.hasPrefix("http://") || lowered.hasPrefix("mailto:") || lowered.hasPrefix("#") { return true }
-        // Relative links have no scheme before their first slash, question mark or hash.
-        let head = lowered.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        return !head.contains(":")
+        let bytes = url.utf8
+        // The scheme is what comes before a `:` that comes before any `/`, `?` or `#`; relative
+        // and in-page links have none.
+        guard let end = bytes.firstIndex(where: { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }),
+              bytes[end] == UInt8(ascii: ":") else { return true }
+        let scheme = String(decoding: bytes[..<end], as: UTF8.self).lowercased()
+        if scheme == "mailto" { return true }
+        return (scheme == "https" || scheme == "http") && bytes[bytes.index(after: end)...].starts(with: "//".utf8)
     }
 }

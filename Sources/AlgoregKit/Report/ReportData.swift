@@ -90,7 +90,7 @@ public enum ReportData {
             }
             for action in plan.actions { rows.append(["plan", "action_status", action.id, action.status, action.previousStatus, ""]) }
         }
-        return rows.map { $0.map(OpenData.csvCell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        return CSVReader.write(rows)
     }
 
     /// The six Local Law 35 items per system, sorted by department.
@@ -100,6 +100,6 @@ public enum ReportData {
             rows.append([item.department, departmentName(item.department), item.system, item.name, item.description, item.purpose,
                          item.data.joined(separator: "; "), item.outputUse, item.vendorInvolved ? "yes" : "no", item.vendor ?? "", item.firstUsed ?? ""])
         }
-        return rows.map { $0.map(OpenData.csvCell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        return CSVReader.write(rows)
     }
 }

@@ -41,7 +41,8 @@ enum OpenData {
         return result
     }
 
-    static func registerValue(_ systems: [Value], register: PublicRegister, layout: SiteLayout) -> Value {
+    /// The register's header, with `systems` empty and last (`registerJSON` fills it in).
+    static func registerValue(count: Int, register: PublicRegister, layout: SiteLayout) -> Value {
         let organization = Object(register.settings.languages.map {
             Member(key: $0, value: Value(.string(register.settings.organization.text($0, fallback: layout.defaultLanguage))))
         })
@@ -53,9 +54,34 @@ enum OpenData {
             Member(key: "languages", value: Value(.array(register.settings.languages.map { Value(.string($0)) }))),
             Member(key: "updated", value: Value(.string(register.contentDate))),
             Member(key: "schema", value: Value(.string(layout.absolute(schemaJSON)))),
-            Member(key: "count", value: Value(.integer(systems.count))),
-            Member(key: "systems", value: Value(.array(systems))),
+            Member(key: "count", value: Value(.integer(count))),
+            Member(key: "systems", value: Value(.array([]))),
         ])))
+    }
+
+    /// `register.json` from each system's own JSON text (as in `systems/<id>.json`), indented
+    /// into place: the same bytes as writing the whole value, without serialising it twice.
+    static func registerJSON(_ systemTexts: [String], register: PublicRegister, layout: SiteLayout) -> String {
+        var text = registerValue(count: systemTexts.count, register: register, layout: layout).jsonText(pretty: true)
+        // `systems` is the last member: the text ends with `"systems": []` and `}`.
+        text.removeLast("[]\n}".utf8.count)
+        var output: [UInt8] = Array(text.utf8)
+        if systemTexts.isEmpty {
+            output += Array("[]".utf8)
+        } else {
+            output.append(UInt8(ascii: "["))
+            for (index, system) in systemTexts.enumerated() {
+                output += Array((index == 0 ? "\n    " : ",\n    ").utf8)
+                // JSON text has line breaks only between values, never inside a string.
+                for byte in system.utf8 {
+                    output.append(byte)
+                    if byte == UInt8(ascii: "\n") { output += [32, 32, 32, 32] }
+                }
+            }
+            output += Array("\n  ]".utf8)
+        }
+        output += Array("\n}\n".utf8)
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// The entry schema without private fields, as JSON.
@@ -72,18 +98,15 @@ enum OpenData {
     /// One row per system; lists of text joined with "; ", lists of groups as JSON text.
     static func csv(_ register: PublicRegister, layout: SiteLayout) -> String {
         let fields = register.schema.fields.filter { !$0.isPrivate }
-        var header = ["id", "url"] + fields.map(\.key) + ["description", "first_published", "last_updated"]
-        header = header.map(csvCell)
-        var output = header.joined(separator: ",") + "\r\n"
+        var rows = [["id", "url"] + fields.map(\.key) + ["description", "first_published", "last_updated"]]
         for system in register.systems {
             var row = [system.id, layout.absolute(SiteLayout.system(system.id))]
             for field in fields {
                 row.append(system.fields[field.key].map(flatten) ?? "")
             }
-            row += [system.body, system.firstPublished ?? "", system.lastUpdated ?? ""]
-            output += row.map(csvCell).joined(separator: ",") + "\r\n"
+            rows.append(row + [system.body, system.firstPublished ?? "", system.lastUpdated ?? ""])
         }
-        return output
+        return CSVReader.write(rows)
     }
 
     static func flatten(_ value: Value) -> String {
@@ -95,12 +118,6 @@ enum OpenData {
         case .array(let items) where items.allSatisfy({ $0.string != nil }): return items.compactMap(\.string).joined(separator: "; ")
         default: return value.jsonText(pretty: false)
         }
-    }
-
-    /// RFC 4180: quote when needed, double the quotes inside.
-    static func csvCell(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingEvery("\"", with: "\"\"") + "\""
     }
 
     /// Atom feed of systems, newest change first.

@@ -16,6 +16,8 @@ struct PageContexts: Sendable {
     /// Each system's card once per language (language -> id), with links that take the page's
     /// root when rendered, and `cardHtml` rendered through `partials/card`.
     var cards: [String: [String: TemplateValue]] = [:]
+    /// The home and filter pages' facets per language (`filters`), made once.
+    var facets: [String: TemplateValue] = [:]
     static let rootToken = "@@algoreg-root@@"
     /// Facets the home page filters on: URL key and schema field.
     static let facets: [(key: String, field: String)] = [
@@ -156,9 +158,17 @@ struct PageContexts: Sendable {
         ]
     }
 
+    /// What list pages share, made once: the cards and the facets of every language.
+    mutating func prepareLists() {
+        cards = makeCards()
+        for language in layout.languages { facets[language] = filters(language: language) }
+    }
+
     /// Every system's card in every language, `partials/card` rendered once each, on all cores.
     func makeCards() -> [String: [String: TemplateValue]] {
         var cards: [String: [String: TemplateValue]] = [:]
+    /// The home and filter pages' facets per language (`filters`), made once.
+    var facets: [String: TemplateValue] = [:]
         for language in layout.languages {
             let made = register.systems.parallelMap { system -> TemplateValue in
                 var values = cardValues(system, language: language)
@@ -180,7 +190,7 @@ struct PageContexts: Sendable {
     }
 
     /// Facets with the values present in the register, each linked to its filter page.
-    func filters(language: String, root: String) -> TemplateValue {
+    func filters(language: String) -> TemplateValue {
         let t = strings(language)
         var facets: [TemplateValue] = []
         let departmentCounts = Dictionary(grouping: register.systems, by: { $0.string("department") ?? "" }).mapValues(\.count)
@@ -189,7 +199,7 @@ struct PageContexts: Sendable {
             "options": .list(settings.departments.filter { departmentCounts[$0.id] != nil }.map { department in
                 ["value": .text(department.id), "label": .text(department.name.text(language, fallback: defaultLanguage)),
                  "count": .number(departmentCounts[department.id] ?? 0),
-                 "url": .text(root + layout.path(SiteLayout.department(department.id), language: language))]
+                 "url": .link(layout.path(SiteLayout.department(department.id), language: language))]
             }),
         ])
         for (key, field) in Self.facets {
@@ -201,7 +211,7 @@ struct PageContexts: Sendable {
                 "options": .list(values.map { value in
                     ["value": .text(value), "label": .text(valueLabel(field, value, language)),
                      "count": .number(counts[value] ?? 0),
-                     "url": .text(root + layout.path(SiteLayout.filter(key, value), language: language))]
+                     "url": .link(layout.path(SiteLayout.filter(key, value), language: language))]
                 }),
             ])
         }
@@ -214,7 +224,7 @@ struct PageContexts: Sendable {
                         description: t["home_intro"] ?? "", fallback: false)
         let systems = register.systems.sorted { ($0.string("name") ?? "").lowercased() < ($1.string("name") ?? "").lowercased() }
         page.values["systems"] = .list(systems.map { card($0, language: language) })
-        page.values["filters"] = filters(language: language, root: page.root)
+        page.values["filters"] = facets[language] ?? filters(language: language)
         page.values["intro"] = .text(t["home_intro"] ?? "")
         let inUse = register.systems.filter { Self.inUse.contains($0.string("status") ?? "") }.count
         let highRisk = register.systems.filter { $0.string("risk_category") == "high risk" }.count
@@ -305,7 +315,7 @@ struct PageContexts: Sendable {
         page.values["facet"] = ["key": .text(key), "label": .text(facetLabel)]
         page.values["option"] = ["value": .text(value), "label": .text(optionLabel)]
         page.values["systems"] = .list(register.systems.filter { $0.string(field) == value }.map { card($0, language: language) })
-        page.values["filters"] = filters(language: language, root: page.root)
+        page.values["filters"] = facets[language] ?? filters(language: language)
         return page
     }
 

@@ -39,6 +39,8 @@ public enum SiteBuilder {
     public static func build(_ options: Options) -> Result {
         options.cache?.beginBuild()
         defer { options.cache?.endBuild() }
+        var timer = PhaseTimer()
+        defer { timer.lap("build, with freeing memory") }
         return run(options) { register, templates, output throws(SiteOutput.Failure) in
             try write(register, templates: templates, to: output, cache: options.cache)
         }
@@ -59,7 +61,9 @@ public enum SiteBuilder {
     /// only when `write` succeeded.
     static func run(_ options: Options,
                     write: (PublicRegister, TemplateSet, SiteOutput) throws(SiteOutput.Failure) -> (pages: Int, files: Int)) -> Result {
+        var timer = PhaseTimer()
         let validation = RegisterValidator.validate(options.registry, options: options.validation)
+        timer.lap("load and validate")
         var diagnostics = validation.diagnostics
         func failed() -> Result {
             Result(diagnostics: Diagnostic.sortedForReading(diagnostics), checkedFiles: validation.checkedFiles, pages: 0, files: 0, succeeded: false)
@@ -74,8 +78,11 @@ public enum SiteBuilder {
             try output.prepare()
             let history = History.read(registerFolder: URL(fileURLWithPath: options.registry))
             let publicRegister = PublicRegister(register, history: history, includeDrafts: options.includeDrafts, sourceDateEpoch: options.sourceDateEpoch)
+            timer.lap("templates, history, public")
             let (pages, files) = try write(publicRegister, templates, output)
+            timer.lap("write")
             try output.commit()
+            timer.lap("commit")
             return Result(diagnostics: diagnostics, checkedFiles: validation.checkedFiles, pages: pages, files: files, succeeded: true)
         } catch {
             output.abandon()
@@ -135,8 +142,10 @@ public enum SiteBuilder {
 
     static func write(_ register: PublicRegister, templates: TemplateSet, to output: SiteOutput, cache: RenderCache? = nil) throws(SiteOutput.Failure) -> (pages: Int, files: Int) {
         let layout = SiteLayout(languages: register.settings.languages, baseURL: register.settings.baseURL)
+        var timer = PhaseTimer()
         var pageContexts = PageContexts(register: register, templates: templates, layout: layout)
-        pageContexts.cards = pageContexts.makeCards()
+        pageContexts.prepareLists()
+        timer.lap("  cards and facets")
         let contexts = pageContexts
         var pagePaths: [(path: String, lastModified: String?)] = []
         var files = 0
@@ -169,6 +178,7 @@ public enum SiteBuilder {
             }
         }
         if let failure = rendered.compactMap({ $0 }).first { throw failure }
+        timer.lap("  list pages")
         pagePaths += jobs.map { ($0.path, $0.lastModified) }
         files += jobs.count
         try output.write(SiteLayout.notFound, contexts.render("notfound", contexts.notFound()))
@@ -177,13 +187,14 @@ public enum SiteBuilder {
         pagePaths += reportPaths.pages.map { ($0, register.contentDate) }
         files += reportPaths.files
 
+        timer.lap("  404 and reports")
         // Systems: every language's page and the JSON, rendered on all cores.
         // Everything a system page depends on besides the system itself.
         let fingerprint = cache == nil ? "" : [
             templates.fingerprint, register.settings.fingerprint, register.schema.source.jsonText(pretty: false),
             register.contentDate, register.reports.map { String($0.year) }.joined(separator: ","),
         ].joined(separator: "\u{1}")
-        let results = register.systems.parallelMap { system -> Swift.Result<(pages: [String], json: Value), SiteOutput.Failure> in
+        let results = register.systems.parallelMap { system -> Swift.Result<(pages: [String], json: String), SiteOutput.Failure> in
             do throws(SiteOutput.Failure) {
                 let json = OpenData.systemValue(system, register: register, layout: layout)
                 let jsonText = json.jsonText(pretty: true)
@@ -200,31 +211,35 @@ public enum SiteBuilder {
                 }
                 if let key, cached == nil { cache?.store(rendered, for: key) }
                 try output.write(OpenData.systemJSON(system.id), jsonText + "\n")
-                return .success((paths, json))
+                return .success((paths, jsonText))
             } catch {
                 return .failure(error)
             }
         }
-        var systemValues: [Value] = []
+        timer.lap("  system pages")
+        var systemTexts: [String] = []
         for (system, result) in zip(register.systems, results) {
             switch result {
             case .success(let written):
                 for path in written.pages { pagePaths.append((path, system.lastUpdated)) }
                 files += written.pages.count + 1
-                systemValues.append(written.json)
+                systemTexts.append(written.json)
             case .failure(let failure):
                 throw failure
             }
         }
         let siteTitle = contexts.strings(layout.defaultLanguage)["site_title"] ?? "Algorithm register"
         let organization = register.settings.organization.text(layout.defaultLanguage, fallback: layout.defaultLanguage)
-        try output.write(OpenData.registerJSON, OpenData.registerValue(systemValues, register: register, layout: layout).jsonText(pretty: true) + "\n")
+        try output.write(OpenData.registerJSON, OpenData.registerJSON(systemTexts, register: register, layout: layout))
+        timer.lap("  register.json")
         try output.write(OpenData.registerCSV, OpenData.csv(register, layout: layout))
         try output.write(OpenData.schemaJSON, OpenData.schemaValue(register.schema).jsonText(pretty: true) + "\n")
         try output.write(OpenData.feed, OpenData.atom(register, layout: layout, title: "\(siteTitle) — \(organization)"))
         try output.write(OpenData.sitemap, OpenData.sitemap(pagePaths, layout: layout))
         files += 5
+        timer.lap("  csv, schema, feed, sitemap")
         files += try Exporter.writeSiteFiles(register, to: output)
+        timer.lap("  exports")
         files += try copyAssets(templates, to: output)
         return (pagePaths.count, files)
     }

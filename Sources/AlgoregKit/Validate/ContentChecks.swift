@@ -24,10 +24,10 @@ enum ContentChecks {
         // The body: links and placeholders at their line in the file. Most lines have neither,
         // so a byte scan decides which lines are worth a closer look.
         var lineNumber = document.bodyLine
-        for line in document.body.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in document.body.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             defer { lineNumber += 1 }
-            guard mayNeedChecks(line) else { continue }
-            let text = String(line)
+            guard mayNeedChecks(Substring(line)) else { continue }
+            let text = String(Substring(line))
             let location = SourceLocation(line: lineNumber, column: 1)
             problems += checkLinks(in: text, file: file, at: location, isWholeLink: false, lineIsExact: true)
             problems += checkPlaceholder(text, file: file, at: location, lineIsExact: true)

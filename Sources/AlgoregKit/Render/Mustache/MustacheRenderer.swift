@@ -81,25 +81,10 @@ struct MustacheRenderer {
     }
 
     mutating func append(_ text: String, escaped: Bool) {
-        var text = text
-        text.withUTF8 { bytes in
-            guard escaped else { return output.append(contentsOf: bytes) }
-            var copied = 0
-            for index in bytes.indices {
-                let replacement: StaticString
-                switch bytes[index] {
-                case UInt8(ascii: "&"): replacement = "&amp;"
-                case UInt8(ascii: "<"): replacement = "&lt;"
-                case UInt8(ascii: ">"): replacement = "&gt;"
-                case UInt8(ascii: "\""): replacement = "&quot;"
-                case UInt8(ascii: "'"): replacement = "&#39;"
-                default: continue
-                }
-                output.append(contentsOf: bytes[copied..<index])
-                output.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
-                copied = index + 1
-            }
-            output.append(contentsOf: bytes[copied...])
+        if escaped {
+            HTML.escape(text, into: &output)
+        } else {
+            output.append(contentsOf: text.utf8)
         }
     }
 
