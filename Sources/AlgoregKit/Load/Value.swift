@@ -69,6 +69,12 @@ public struct Object: Sendable {
         for member in members { set(member) }
     }
 
+    /// Members with distinct keys and their index already made (the YAML loader builds both).
+    init(uniqueMembers members: [Member], index: [String: Int]) {
+        self.members = members
+        self.index = index
+    }
+
     public var count: Int { members.count }
     public var keys: [String] { members.map(\.key) }
     public var isEmpty: Bool { members.isEmpty }

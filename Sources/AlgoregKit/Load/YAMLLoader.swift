@@ -35,10 +35,17 @@ public enum YAMLLoader {
         var problems: [Problem] = []
         var anchors: [String: Value] = [:]
 
-        /// Containers being filled; a mapping waits for its key before each value.
-        enum Frame {
-            case sequence([Value], SourceLocation, anchor: String?)
-            case mapping([Member], [String: SourceLocation], pendingKey: (String, SourceLocation)?, SourceLocation, anchor: String?)
+        /// A container being filled; a mapping waits for its key before each value. Frames are
+        /// changed in place on the stack, so appending never copies the items gathered so far.
+        struct Frame {
+            var isMapping: Bool
+            var start: SourceLocation
+            var anchor: String?
+            var items: [Value] = []
+            var members: [Member] = []
+            /// Key -> position in `members`: finds duplicates, then becomes the object's index.
+            var positions: [String: Int] = [:]
+            var pendingKey: (String, SourceLocation)?
         }
         var stack: [Frame] = []
         /// Depth of containers being skipped because their key was not text.
@@ -96,24 +103,19 @@ public enum YAMLLoader {
                     }
                 case YAML_SEQUENCE_START_EVENT:
                     if beginContainer(at: location) {
-                        stack.append(.sequence([], location, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
+                        stack.append(Frame(isMapping: false, start: location, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
                     }
                 case YAML_MAPPING_START_EVENT:
                     if beginContainer(at: location) {
-                        stack.append(.mapping([], [:], pendingKey: nil, location, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
+                        stack.append(Frame(isMapping: true, start: location, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
                     }
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                     if skipDepth > 0 { skipDepth -= 1; continue }
                     guard let frame = stack.popLast() else { continue }
-                    let value: Value
-                    let anchor: String?
-                    switch frame {
-                    case .sequence(let items, let start, let name):
-                        value = Value(.array(items), at: start); anchor = name
-                    case .mapping(let members, _, _, let start, let name):
-                        value = Value(.object(Object(members)), at: start); anchor = name
-                    }
-                    if let anchor { anchors[anchor] = value }
+                    let value = frame.isMapping
+                        ? Value(.object(Object(uniqueMembers: frame.members, index: frame.positions)), at: frame.start)
+                        : Value(.array(frame.items), at: frame.start)
+                    if let anchor = frame.anchor { anchors[anchor] = value }
                     add(value, isScalarKey: false, keyText: "", plain: false)
                 default:
                     continue
@@ -124,7 +126,7 @@ public enum YAMLLoader {
         /// Returns false when the container is a mapping key, which we skip with one problem.
         mutating func beginContainer(at location: SourceLocation) -> Bool {
             if skipDepth > 0 { skipDepth += 1; return false }
-            if case .mapping(_, _, nil, _, _) = stack.last {
+            if let top = stack.last, top.isMapping, top.pendingKey == nil {
                 problems.append(Problem(code: .nonStringKey, location: location,
                     message: "A field name must be plain text, not a list or a group of fields.",
                     fix: "Write the field name as a word followed by a colon, e.g. `name: ...`."))
@@ -137,47 +139,44 @@ public enum YAMLLoader {
 
         /// After a skipped complex key, the value that follows must be dropped too.
         mutating func markPendingKeyIgnored(at location: SourceLocation) {
-            guard case .mapping(let members, let seen, nil, let start, let anchor) = stack.popLast() else { return }
-            stack.append(.mapping(members, seen, pendingKey: ("\u{0}ignored", location), start, anchor: anchor))
+            guard let top = stack.indices.last, stack[top].isMapping, stack[top].pendingKey == nil else { return }
+            stack[top].pendingKey = ("\u{0}ignored", location)
         }
 
         mutating func add(_ value: Value, isScalarKey: Bool, keyText: String, plain: Bool) {
             if skipDepth > 0 { return }
-            guard let top = stack.popLast() else {
+            guard let top = stack.indices.last else {
                 root = value
                 return
             }
-            switch top {
-            case .sequence(var items, let start, let anchor):
-                items.append(value)
-                stack.append(.sequence(items, start, anchor: anchor))
-            case .mapping(var members, var seen, let pendingKey, let start, let anchor):
-                if let (key, keyLocation) = pendingKey {
-                    if key != "\u{0}ignored" {
-                        members.append(Member(key: key, keyLocation: keyLocation, value: value))
-                    }
-                    stack.append(.mapping(members, seen, pendingKey: nil, start, anchor: anchor))
-                    return
-                }
-                // This value is a key.
-                var key = keyText
-                if !isScalarKey || (plain && value.string == nil && !value.isNull) || value.isNull {
-                    problems.append(Problem(code: .nonStringKey, location: value.location,
-                        message: value.isNull
-                            ? "A field has no name before its colon."
-                            : "The field name `\(keyText)` is read as \(value.bool != nil ? "true or false" : "a number"), not as text.",
-                        fix: value.isNull ? "Write the field name before the colon." : "Put the field name in quotes, e.g. `\"\(keyText)\": ...`, or use a word."))
-                    key = "\u{0}ignored"
-                } else if let first = seen[key] {
-                    problems.append(Problem(code: .duplicateKey, location: value.location,
-                        message: "The field `\(key)` appears twice in the same block; the first is on line \(first.line).",
-                        fix: "Keep one `\(key)` and delete the other."))
-                    key = "\u{0}ignored"
-                } else {
-                    seen[key] = value.location
-                }
-                stack.append(.mapping(members, seen, pendingKey: (key, value.location), start, anchor: anchor))
+            guard stack[top].isMapping else {
+                stack[top].items.append(value)
+                return
             }
+            if let (key, keyLocation) = stack[top].pendingKey {
+                if key != "\u{0}ignored" {
+                    stack[top].positions[key] = stack[top].members.count
+                    stack[top].members.append(Member(key: key, keyLocation: keyLocation, value: value))
+                }
+                stack[top].pendingKey = nil
+                return
+            }
+            // This value is a key.
+            var key = keyText
+            if !isScalarKey || (plain && value.string == nil && !value.isNull) || value.isNull {
+                problems.append(Problem(code: .nonStringKey, location: value.location,
+                    message: value.isNull
+                        ? "A field has no name before its colon."
+                        : "The field name `\(keyText)` is read as \(value.bool != nil ? "true or false" : "a number"), not as text.",
+                    fix: value.isNull ? "Write the field name before the colon." : "Put the field name in quotes, e.g. `\"\(keyText)\": ...`, or use a word."))
+                key = "\u{0}ignored"
+            } else if let first = stack[top].positions[key] {
+                problems.append(Problem(code: .duplicateKey, location: value.location,
+                    message: "The field `\(key)` appears twice in the same block; the first is on line \(stack[top].members[first].keyLocation.line).",
+                    fix: "Keep one `\(key)` and delete the other."))
+                key = "\u{0}ignored"
+            }
+            stack[top].pendingKey = (key, value.location)
         }
 
         mutating func reportSyntaxError(_ parser: yaml_parser_t) {

@@ -134,7 +134,8 @@ extension SchemaCheck {
             }
             return false
         case .minLength(let limit):
-            guard case .string(let text) = instance.kind, text.unicodeScalars.count < limit else { return true }
+            // A scalar takes at most four UTF-8 bytes: long texts pass without counting.
+            guard case .string(let text) = instance.kind, text.utf8.count < limit * 4, text.unicodeScalars.count < limit else { return true }
             evaluation.report(.minLength(limit), at: instance.location)
             return false
         case .maxLength(let limit):

@@ -23,15 +23,29 @@ enum ContentChecks {
         for member in document.fields.members { visit(member.value, path: member.key) }
         // The body: links and placeholders at their line in the file. Most lines have neither,
         // so a byte scan decides which lines are worth a closer look.
-        var lineNumber = document.bodyLine
-        for line in document.body.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            defer { lineNumber += 1 }
-            guard mayNeedChecks(Substring(line)) else { continue }
-            let text = String(Substring(line))
-            let location = SourceLocation(line: lineNumber, column: 1)
-            problems += checkLinks(in: text, file: file, at: location, isWholeLink: false, lineIsExact: true)
-            problems += checkPlaceholder(text, file: file, at: location, lineIsExact: true)
-            problems += checkFillIn(text, field: nil, file: file, at: location)
+        var body = document.body
+        body.withUTF8 { bytes in
+            var lineStart = 0
+            var lineNumber = document.bodyLine
+            while lineStart <= bytes.count {
+                var end = lineStart
+                var mayHoldLink = false
+                while end < bytes.count, bytes[end] != UInt8(ascii: "\n") {
+                    let byte = bytes[end]
+                    if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ":") { mayHoldLink = true }
+                    end += 1
+                }
+                let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<end])
+                if mayHoldLink || placeholderMatch(in: line) != nil {
+                    let text = String(decoding: line, as: UTF8.self)
+                    let location = SourceLocation(line: lineNumber, column: 1)
+                    problems += checkLinks(in: text, file: file, at: location, isWholeLink: false, lineIsExact: true)
+                    problems += checkPlaceholder(text, file: file, at: location, lineIsExact: true)
+                    problems += checkFillIn(text, field: nil, file: file, at: location)
+                }
+                lineNumber += 1
+                lineStart = end + 1
+            }
         }
         if !onlyText, let revision = document.fields["revision_date"], let date = revision.string,
            date.count == 10, date < today, !(document.fields["status"]?.string == "retired") {
@@ -42,20 +56,12 @@ enum ContentChecks {
         return problems
     }
 
-    /// True when a body line may hold a link (`](`, `<`), `FILL IN:` or a placeholder word;
-    /// most lines hold none, and this byte scan is far cheaper than the checks themselves.
-    static func mayNeedChecks(_ line: Substring) -> Bool {
-        line.utf8.contains { $0 == UInt8(ascii: "]") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ":") }
-            || findPlaceholder(in: line) != nil
-    }
-
-
     /// Links whose scheme is not http, https or mailto (e.g. `javascript:`, `file:`).
     static func checkLinks(in text: String, file: String, at location: SourceLocation, isWholeLink: Bool, lineIsExact: Bool = false) -> [Diagnostic] {
         var targets: [(String, Int)] = []
         if isWholeLink {
-            targets.append((text.trimmingCharacters(in: .whitespaces), 0))
-        } else {
+            targets.append((text.trimmed, 0))
+        } else if text.utf8.contains(where: { $0 == UInt8(ascii: "]") || $0 == UInt8(ascii: "<") }) {
             targets = linkTargets(in: text)
         }
         return targets.compactMap { target, offset in
@@ -125,34 +131,39 @@ enum ContentChecks {
 
     /// Finds a placeholder word (any case, as a whole word) with a byte scan: this runs on
     /// every text value and body line of the register, so it avoids regular expressions.
-    static func findPlaceholder<Text: StringProtocol>(in text: Text) -> (word: String, offset: Int)? {
-        var found: (String, Int)?
-        text.utf8.withContiguousStorageIfAvailable { bytes in
-            func isWordByte(_ byte: UInt8) -> Bool {
-                (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x5F || byte >= 0x80
-            }
-            let count = bytes.count
-            var index = 0
-            while index < count {
-                let first = bytes[index] | 0x20
-                if first == 0x74 || first == 0x66 || first == 0x6C, index == 0 || !isWordByte(bytes[index - 1]) {
-                    for word in placeholders where index + word.count <= count {
-                        var matches = true
-                        for (position, expected) in word.enumerated() where bytes[index + position] | (expected == 0x20 ? 0 : 0x20) != expected {
-                            matches = false
-                            break
-                        }
-                        if matches, index + word.count == count || !isWordByte(bytes[index + word.count]) {
-                            let matched = String(decoding: bytes[index..<(index + word.count)], as: UTF8.self)
-                            found = (matched, String(decoding: bytes[0..<index], as: UTF8.self).unicodeScalars.count)
-                            return
-                        }
-                    }
-                }
-                index += 1
-            }
+    static func findPlaceholder(in text: String) -> (word: String, offset: Int)? {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let match = placeholderMatch(in: bytes) else { return nil }
+            return (String(decoding: UnsafeBufferPointer(rebasing: bytes[match]), as: UTF8.self),
+                    String(decoding: UnsafeBufferPointer(rebasing: bytes[..<match.lowerBound]), as: UTF8.self).unicodeScalars.count)
         }
-        return found
+    }
+
+    /// Where the first placeholder word is: only words starting with t, f or l are compared.
+    static func placeholderMatch(in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        func isWordByte(_ byte: UInt8) -> Bool {
+            (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x5F || byte >= 0x80
+        }
+        func matches(_ word: [UInt8], at index: Int) -> Bool {
+            guard index + word.count <= bytes.count else { return false }
+            for position in 0..<word.count {
+                let expected = word[position]
+                if bytes[index + position] | (expected == 0x20 ? 0 : 0x20) != expected { return false }
+            }
+            return index + word.count == bytes.count || !isWordByte(bytes[index + word.count])
+        }
+        var index = 0
+        while index < bytes.count {
+            let first = bytes[index] | 0x20
+            if first == 0x74 || first == 0x66 || first == 0x6C, index == 0 || !isWordByte(bytes[index - 1]) {
+                for word in placeholders where word[0] == first && matches(word, at: index) {
+                    return index..<(index + word.count)
+                }
+            }
+            index += 1
+        }
+        return nil
     }
 
     static func checkPlaceholder(_ text: String, file: String, at location: SourceLocation, lineIsExact: Bool = false) -> [Diagnostic] {
