@@ -161,14 +161,16 @@ public enum CSVReader {
     /// inside doubled), CRLF after every row. The one CSV writer of every download and export.
     public static func write(_ rows: [[String]]) -> String {
         var output: [UInt8] = []
-        for row in rows {
-            for (index, cell) in row.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                appendCell(cell, to: &output)
-            }
-            output.append(contentsOf: [13, 10])
-        }
+        for row in rows { appendRow(row, to: &output) }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    static func appendRow(_ row: [String], to output: inout [UInt8]) {
+        for (index, cell) in row.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            appendCell(cell, to: &output)
+        }
+        output.append(contentsOf: [13, 10])
     }
 
     static func appendCell(_ cell: String, to output: inout [UInt8]) {
@@ -177,9 +179,15 @@ public enum CSVReader {
             return output.append(contentsOf: cell.utf8)
         }
         output.append(quote)
-        for byte in cell.utf8 {
-            output.append(byte)
-            if byte == quote { output.append(quote) }
+        var cell = cell
+        cell.withUTF8 { bytes in
+            var copied = 0
+            for index in bytes.indices where bytes[index] == quote {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...index]))
+                output.append(quote)
+                copied = index + 1
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
         }
         output.append(quote)
     }

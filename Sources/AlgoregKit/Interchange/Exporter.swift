@@ -12,53 +12,71 @@ public enum Exporter {
     }
 
     public static func export(_ register: PublicRegister, format: String, listLosses: Bool = true) -> Output? {
+        exportBytes(register, format: format, listLosses: listLosses).map {
+            Output(text: String(decoding: $0.bytes, as: UTF8.self), notCarried: $0.notCarried)
+        }
+    }
+
+    /// The export as UTF-8 bytes, made row by row without holding the whole table.
+    static func exportBytes(_ register: PublicRegister, format: String, listLosses: Bool) -> (bytes: [UInt8], notCarried: [String])? {
         if format == "ats-json" { return atsJSON(register, listLosses: listLosses) }
         guard let preset = ImportPreset.named(format) else { return nil }
-        return csv(register, preset: preset, listLosses: listLosses)
+        var output: [UInt8] = []
+        let notCarried = rows(register, preset: preset, listLosses: listLosses) { CSVReader.appendRow($0, to: &output) }
+        return (output, notCarried)
     }
 
-    static func csv(_ register: PublicRegister, preset: ImportPreset, listLosses: Bool = true) -> Output {
-        let table = table(register, preset: preset, listLosses: listLosses)
-        return Output(text: CSVReader.write(table.rows), notCarried: table.notCarried)
+    /// What fills a column: a field through its mapping, or one value for every row.
+    enum ColumnSource {
+        case field(ColumnMapping)
+        case constant(String)
     }
 
-    /// The header and one row per system in the preset's columns; with `listLosses`, also what
-    /// did not fit (the site's copies skip that work: nobody reads it there).
-    static func table(_ register: PublicRegister, preset: ImportPreset, listLosses: Bool) -> (rows: [[String]], notCarried: [String]) {
-        var rows: [[String]] = [preset.columns]
+    /// Calls `row` with the header, then one row per system in the preset's columns; returns,
+    /// with `listLosses`, what did not fit (the site's copies skip that work: nobody reads it there).
+    static func rows(_ register: PublicRegister, preset: ImportPreset, listLosses: Bool, _ row: ([String]) -> Void) -> [String] {
         var notCarried: [String] = []
         let carriedFields = Set(preset.mappings.map { String($0.field.split(separator: ".")[0]) })
         let mappings = Dictionary(preset.mappings.map { ($0.column, $0) }, uniquingKeysWith: { first, _ in first })
-        let organization = register.settings.organization.text(register.settings.defaultLanguage, fallback: register.settings.defaultLanguage)
-        let year = String(register.contentDate.prefix(4))
-        for system in register.systems {
-            var row: [String] = []
-            for column in preset.columns {
-                guard let mapping = mappings[column] else {
-                    // Columns without a field that the register can still fill.
-                    switch (preset.name, column) {
-                    case ("us-2025", "agency_name"), ("nl-1.0", "organization") where preset.mapping(forField: "department")?.column != column,
-                         ("ats-0.3.1", "organization"): row.append(organization)
-                    case ("nyc-ll35", "year"): row.append(year)
-                    case ("ats-0.3.1", "standard_version"): row.append("0.3.1")
-                    case ("nl-1.0", "standard_version"): row.append("1.0")
-                    case ("ats-0.3.1", "lang"): row.append(register.settings.defaultLanguage)
-                    case ("nl-1.0", "lang"): row.append(register.settings.defaultLanguage == "nl" ? "nld" : register.settings.defaultLanguage)
-                    default: row.append("")
-                    }
-                    continue
-                }
-                let (cell, loss) = exportCell(system, mapping: mapping, checkLoss: listLosses)
-                row.append(cell)
-                if let loss { notCarried.append("\(system.id): \(loss)") }
+        let language = register.settings.defaultLanguage
+        let organization = register.settings.organization.text(language, fallback: language)
+        let departmentColumn = preset.mapping(forField: "department")?.column
+        let sources: [ColumnSource] = preset.columns.map { column in
+            if let mapping = mappings[column] { return .field(mapping) }
+            // Columns without a field that the register can still fill.
+            switch (preset.name, column) {
+            case ("us-2025", "agency_name"), ("nl-1.0", "organization") where departmentColumn != column,
+                 ("ats-0.3.1", "organization"): return .constant(organization)
+            case ("nyc-ll35", "year"): return .constant(String(register.contentDate.prefix(4)))
+            case ("ats-0.3.1", "standard_version"): return .constant("0.3.1")
+            case ("nl-1.0", "standard_version"): return .constant("1.0")
+            case ("ats-0.3.1", "lang"): return .constant(language)
+            case ("nl-1.0", "lang"): return .constant(language == "nl" ? "nld" : language)
+            default: return .constant("")
             }
-            rows.append(row)
+        }
+        row(preset.columns)
+        var cells: [String] = []
+        cells.reserveCapacity(sources.count)
+        for system in register.systems {
+            cells.removeAll(keepingCapacity: true)
+            for source in sources {
+                switch source {
+                case .constant(let value):
+                    cells.append(value)
+                case .field(let mapping):
+                    let (cell, loss) = exportCell(system, mapping: mapping, checkLoss: listLosses)
+                    cells.append(cell)
+                    if let loss { notCarried.append("\(system.id): \(loss)") }
+                }
+            }
+            row(cells)
             guard listLosses else { continue }
             for member in system.fields.members where !carriedFields.contains(member.key) && member.key != "draft" {
                 notCarried.append("\(system.id): `\(member.key)` has no column in \(preset.name)")
             }
         }
-        return (rows, notCarried)
+        return notCarried
     }
 
     /// The cell for one mapping, and what was lost making it.
@@ -68,8 +86,10 @@ public enum Exporter {
         case "body": return (system.body.trimmed, nil)
         default: break
         }
-        var value: Value? = Value(.object(system.fields))
-        for part in mapping.field.split(separator: ".") { value = value?[String(part)] }
+        // `a.b`: the field, then the member inside it.
+        let parts = mapping.field.split(separator: ".", maxSplits: 1)
+        var value = system.fields[String(parts[0])]
+        if parts.count > 1 { value = value?[String(parts[1])] }
         guard let value, !value.isNull else { return ("", nil) }
         switch mapping.kind {
         case .enumeration(_, let export):
@@ -98,20 +118,21 @@ public enum Exporter {
     }
 
     /// ATS 0.3.1 JSON: one object per system with the standard's field names.
-    static func atsJSON(_ register: PublicRegister, listLosses: Bool = true) -> Output {
-        let table = table(register, preset: ImportPreset.ats031, listLosses: listLosses)
-        let columns = table.rows[0]
-        let systems = table.rows.dropFirst().map { row in
-            Value(.object(Object(zip(columns, row).compactMap { column, cell in
+    static func atsJSON(_ register: PublicRegister, listLosses: Bool) -> (bytes: [UInt8], notCarried: [String]) {
+        var columns: [String] = []
+        var systems: [String] = []
+        let notCarried = rows(register, preset: ImportPreset.ats031, listLosses: listLosses) { cells in
+            guard !columns.isEmpty else { columns = cells; return }
+            systems.append(Value(.object(Object(zip(columns, cells).compactMap { column, cell in
                 cell.isEmpty ? nil : Member(key: column, value: Value(.string(cell)))
-            })))
+            }))).jsonText(pretty: true))
         }
         let document = Value(.object(Object([
             Member(key: "standard", value: Value(.string("Algorithmic Transparency Standard"))),
             Member(key: "standard_version", value: Value(.string("0.3.1"))),
-            Member(key: "systems", value: Value(.array(systems))),
+            Member(key: "systems", value: Value(.array([]))),
         ])))
-        return Output(text: document.jsonText(pretty: true) + "\n", notCarried: table.notCarried)
+        return (document.prettyJSON(lastArrayItems: systems), notCarried)
     }
 
     /// Validates the register and exports it; nil register when it has errors.
@@ -124,12 +145,17 @@ public enum Exporter {
 
     /// Writes every export into the site (`data/export/`); returns the number of files.
     static func writeSiteFiles(_ register: PublicRegister, to output: SiteOutput) throws(SiteOutput.Failure) -> Int {
-        // The formats are independent: make them on all cores.
-        let texts = formats.parallelMap { export(register, format: $0, listLosses: false)?.text }
-        for (format, text) in zip(formats, texts) {
-            guard let text else { continue }
-            try output.write("data/export/\(format).\(format == "ats-json" ? "json" : "csv")", text)
+        // The formats are independent: make and write them on all cores, one at a time per core.
+        let failures = formats.parallelMap { format -> SiteOutput.Failure? in
+            guard let text = exportBytes(register, format: format, listLosses: false)?.bytes else { return nil }
+            do throws(SiteOutput.Failure) {
+                try output.write("data/export/\(format).\(format == "ats-json" ? "json" : "csv")", text)
+                return nil
+            } catch {
+                return error
+            }
         }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
         return formats.count
     }
 }

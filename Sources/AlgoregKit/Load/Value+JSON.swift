@@ -292,6 +292,41 @@ extension Value {
     }
 }
 
+extension Value {
+    /// Pretty JSON of an object whose last member is an empty array, with that array's items
+    /// given as pretty JSON texts of their own: the same bytes as writing the whole value, but
+    /// each item is serialised once (a system's JSON file and the register's list share it).
+    func prettyJSON(lastArrayItems items: [String]) -> [UInt8] {
+        var text = jsonText(pretty: true)
+        precondition(text.hasSuffix("[]\n}"), "the last member must be an empty array")
+        text.removeLast("[]\n}".utf8.count)
+        var output: [UInt8] = Array(text.utf8)
+        output.reserveCapacity(items.reduce(output.count + 64) { $0 + $1.utf8.count * 11 / 10 })
+        if items.isEmpty {
+            output += Array("[]".utf8)
+        } else {
+            output.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                output += Array((index == 0 ? "\n    " : ",\n    ").utf8)
+                // JSON text has line breaks only between values, never inside a string.
+                var item = item
+                item.withUTF8 { bytes in
+                    var copied = 0
+                    for position in bytes.indices where bytes[position] == UInt8(ascii: "\n") {
+                        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...position]))
+                        output += [32, 32, 32, 32]
+                        copied = position + 1
+                    }
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+                }
+            }
+            output += Array("\n  ]".utf8)
+        }
+        output += Array("\n}\n".utf8)
+        return output
+    }
+}
+
 /// Writes UTF-8 bytes into one growing buffer; the string is made once at the end.
 private struct JSONWriter {
     let pretty: Bool

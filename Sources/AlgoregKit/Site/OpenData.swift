@@ -61,27 +61,8 @@ enum OpenData {
 
     /// `register.json` from each system's own JSON text (as in `systems/<id>.json`), indented
     /// into place: the same bytes as writing the whole value, without serialising it twice.
-    static func registerJSON(_ systemTexts: [String], register: PublicRegister, layout: SiteLayout) -> String {
-        var text = registerValue(count: systemTexts.count, register: register, layout: layout).jsonText(pretty: true)
-        // `systems` is the last member: the text ends with `"systems": []` and `}`.
-        text.removeLast("[]\n}".utf8.count)
-        var output: [UInt8] = Array(text.utf8)
-        if systemTexts.isEmpty {
-            output += Array("[]".utf8)
-        } else {
-            output.append(UInt8(ascii: "["))
-            for (index, system) in systemTexts.enumerated() {
-                output += Array((index == 0 ? "\n    " : ",\n    ").utf8)
-                // JSON text has line breaks only between values, never inside a string.
-                for byte in system.utf8 {
-                    output.append(byte)
-                    if byte == UInt8(ascii: "\n") { output += [32, 32, 32, 32] }
-                }
-            }
-            output += Array("\n  ]".utf8)
-        }
-        output += Array("\n}\n".utf8)
-        return String(decoding: output, as: UTF8.self)
+    static func registerJSON(_ systemTexts: [String], register: PublicRegister, layout: SiteLayout) -> [UInt8] {
+        registerValue(count: systemTexts.count, register: register, layout: layout).prettyJSON(lastArrayItems: systemTexts)
     }
 
     /// The entry schema without private fields, as JSON.
@@ -96,17 +77,18 @@ enum OpenData {
     }
 
     /// One row per system; lists of text joined with "; ", lists of groups as JSON text.
-    static func csv(_ register: PublicRegister, layout: SiteLayout) -> String {
+    static func csv(_ register: PublicRegister, layout: SiteLayout) -> [UInt8] {
         let fields = register.schema.fields.filter { !$0.isPrivate }
-        var rows = [["id", "url"] + fields.map(\.key) + ["description", "first_published", "last_updated"]]
+        var output: [UInt8] = []
+        CSVReader.appendRow(["id", "url"] + fields.map(\.key) + ["description", "first_published", "last_updated"], to: &output)
         for system in register.systems {
             var row = [system.id, layout.absolute(SiteLayout.system(system.id))]
             for field in fields {
                 row.append(system.fields[field.key].map(flatten) ?? "")
             }
-            rows.append(row + [system.body, system.firstPublished ?? "", system.lastUpdated ?? ""])
+            CSVReader.appendRow(row + [system.body, system.firstPublished ?? "", system.lastUpdated ?? ""], to: &output)
         }
-        return CSVReader.write(rows)
+        return output
     }
 
     static func flatten(_ value: Value) -> String {

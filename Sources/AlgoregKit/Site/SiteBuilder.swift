@@ -62,28 +62,37 @@ public enum SiteBuilder {
     static func run(_ options: Options,
                     write: (PublicRegister, TemplateSet, SiteOutput) throws(SiteOutput.Failure) -> (pages: Int, files: Int)) -> Result {
         var timer = PhaseTimer()
-        let validation = RegisterValidator.validate(options.registry, options: options.validation)
-        timer.lap("load and validate")
-        var diagnostics = validation.diagnostics
-        func failed() -> Result {
-            Result(diagnostics: Diagnostic.sortedForReading(diagnostics), checkedFiles: validation.checkedFiles, pages: 0, files: 0, succeeded: false)
-        }
-        let (templates, templateProblems) = TemplateSet.load(options.templates, withReports: !(validation.register?.reports.isEmpty ?? true))
-        diagnostics += templateProblems
-        guard let register = validation.register, let templates else { return failed() }
-
+        // Only the public projection is kept: the validated register (with every private value
+        // and source text) is freed before the pages are made.
+        var checkedFiles = 0
+        var diagnostics: [Diagnostic] = []
+        var templateSet: TemplateSet?
         let output = SiteOutput(output: options.output)
-        do {
+        func failed() -> Result {
+            Result(diagnostics: Diagnostic.sortedForReading(diagnostics), checkedFiles: checkedFiles, pages: 0, files: 0, succeeded: false)
+        }
+        func publicRegister() throws(SiteOutput.Failure) -> PublicRegister? {
+            let validation = RegisterValidator.validate(options.registry, options: options.validation)
+            timer.lap("load and validate")
+            checkedFiles = validation.checkedFiles
+            diagnostics = validation.diagnostics
+            let (templates, templateProblems) = TemplateSet.load(options.templates, withReports: !(validation.register?.reports.isEmpty ?? true))
+            diagnostics += templateProblems
+            templateSet = templates
+            guard let register = validation.register, templates != nil else { return nil }
             try output.checkOwnership()
             try output.prepare()
             let history = History.read(registerFolder: URL(fileURLWithPath: options.registry))
-            let publicRegister = PublicRegister(register, history: history, includeDrafts: options.includeDrafts, sourceDateEpoch: options.sourceDateEpoch)
+            return PublicRegister(register, history: history, includeDrafts: options.includeDrafts, sourceDateEpoch: options.sourceDateEpoch)
+        }
+        do {
+            guard let publicRegister = try publicRegister(), let templates = templateSet else { return failed() }
             timer.lap("templates, history, public")
             let (pages, files) = try write(publicRegister, templates, output)
             timer.lap("write")
             try output.commit()
             timer.lap("commit")
-            return Result(diagnostics: diagnostics, checkedFiles: validation.checkedFiles, pages: pages, files: files, succeeded: true)
+            return Result(diagnostics: diagnostics, checkedFiles: checkedFiles, pages: pages, files: files, succeeded: true)
         } catch {
             output.abandon()
             diagnostics.append(error.diagnostic)
@@ -231,6 +240,7 @@ public enum SiteBuilder {
         let siteTitle = contexts.strings(layout.defaultLanguage)["site_title"] ?? "Algorithm register"
         let organization = register.settings.organization.text(layout.defaultLanguage, fallback: layout.defaultLanguage)
         try output.write(OpenData.registerJSON, OpenData.registerJSON(systemTexts, register: register, layout: layout))
+        systemTexts = []
         timer.lap("  register.json")
         try output.write(OpenData.registerCSV, OpenData.csv(register, layout: layout))
         try output.write(OpenData.schemaJSON, OpenData.schemaValue(register.schema).jsonText(pretty: true) + "\n")

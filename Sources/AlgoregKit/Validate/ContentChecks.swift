@@ -127,7 +127,6 @@ enum ContentChecks {
         return targets
     }
 
-    static let placeholders = ["todo", "tbd", "fixme", "lorem ipsum"].map { Array($0.utf8) }
 
     /// Finds a placeholder word (any case, as a whole word) with a byte scan: this runs on
     /// every text value and body line of the register, so it avoids regular expressions.
@@ -142,26 +141,36 @@ enum ContentChecks {
 
     /// Where the first placeholder word is: only words starting with t, f or l are compared.
     static func placeholderMatch(in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
-        func isWordByte(_ byte: UInt8) -> Bool {
+        @inline(__always) func isWordByte(_ byte: UInt8) -> Bool {
             (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x5F || byte >= 0x80
         }
-        func matches(_ word: [UInt8], at index: Int) -> Bool {
-            guard index + word.count <= bytes.count else { return false }
-            for position in 0..<word.count {
-                let expected = word[position]
+        /// The lowercase `word` (a space matches only a space) as a whole word at `index`.
+        @inline(__always) func matches(_ word: StaticString, at index: Int) -> Bool {
+            let count = word.utf8CodeUnitCount
+            guard index + count <= bytes.count else { return false }
+            let letters = word.utf8Start
+            for position in 0..<count {
+                let expected = letters[position]
                 if bytes[index + position] | (expected == 0x20 ? 0 : 0x20) != expected { return false }
             }
-            return index + word.count == bytes.count || !isWordByte(bytes[index + word.count])
+            return index + count == bytes.count || !isWordByte(bytes[index + count])
         }
-        var index = 0
-        while index < bytes.count {
-            let first = bytes[index] | 0x20
-            if first == 0x74 || first == 0x66 || first == 0x6C, index == 0 || !isWordByte(bytes[index - 1]) {
-                for word in placeholders where word[0] == first && matches(word, at: index) {
-                    return index..<(index + word.count)
+        var previousIsWord = false
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if !previousIsWord {
+                switch byte | 0x20 {
+                case UInt8(ascii: "t"):
+                    if matches("todo", at: index) { return index..<(index + 4) }
+                    if matches("tbd", at: index) { return index..<(index + 3) }
+                case UInt8(ascii: "f"):
+                    if matches("fixme", at: index) { return index..<(index + 5) }
+                case UInt8(ascii: "l"):
+                    if matches("lorem ipsum", at: index) { return index..<(index + 11) }
+                default: break
                 }
             }
-            index += 1
+            previousIsWord = isWordByte(byte)
         }
         return nil
     }
