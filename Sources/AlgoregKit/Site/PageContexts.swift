@@ -3,7 +3,7 @@ struct PageContexts: Sendable {
     /// One page's values, and its relative path to the site root (written before `.relative` values).
     struct Page {
         var root: String
-        var values: [String: TemplateValue]
+        var values: TemplateObject
         var context: TemplateValue { .object(values) }
     }
 
@@ -34,7 +34,7 @@ struct PageContexts: Sendable {
             uiStrings[language] = templates.uiStrings(language, fallback: layout.defaultLanguage)
         }
         self.uiStrings = uiStrings
-        uiStringValues = uiStrings.mapValues { .object($0.mapValues(TemplateValue.text)) }
+        uiStringValues = uiStrings.mapValues { .object(TemplateObject($0.mapValues(TemplateValue.text))) }
     }
 
     /// Renders `layout/<template>` with a page's values.
@@ -75,7 +75,7 @@ struct PageContexts: Sendable {
             "dir": .text(["ar", "he", "fa", "ur"].contains(language) ? "rtl" : "ltr"),
             "root": .text(root),
             "home": .text(root + layout.prefix(language)),
-            "t": uiStringValues[language] ?? .object(t.mapValues(TemplateValue.text)),
+            "t": uiStringValues[language] ?? .object(TemplateObject(t.mapValues(TemplateValue.text))),
             "site": ["organization": .text(organization), "title": .text(siteTitle)],
             "page": ["title": .text(title), "description": .text(description),
                      "canonical": .text(layout.absolute(isNotFound ? SiteLayout.notFound : path)), "kind": .text(kind),
@@ -93,7 +93,7 @@ struct PageContexts: Sendable {
     }
 
     func links(root: String, language: String) -> TemplateValue {
-        var links: [String: TemplateValue] = [
+        var links: TemplateObject = [
             "departments": .text(root + layout.path(SiteLayout.departments, language: language)),
             "about": .text(root + layout.path(SiteLayout.about, language: language)),
         ]
@@ -131,7 +131,7 @@ struct PageContexts: Sendable {
     }
 
     /// A system as a card: the values of `partials/card`, without `cardHtml`.
-    func cardValues(_ system: PublicRegister.System, language: String) -> [String: TemplateValue] {
+    func cardValues(_ system: PublicRegister.System, language: String) -> TemplateObject {
         let name = system.string("name") ?? system.id
         let short = system.value("description_short", language: language)?.string ?? ""
         let department = system.string("department")

@@ -54,7 +54,7 @@ extension PageContexts {
         func rows(_ items: [ReportCharts.Item]) -> TemplateValue {
             .list(items.map { ["label": .text($0.label), "count": .number($0.value)] })
         }
-        var report: [String: TemplateValue] = [
+        var report: TemplateObject = [
             "year": .number(year), "title": .text(title), "publicationDate": .text(narrative.publicationDate), "foreword": .text(foreword),
             "bodyHtml": .text(MarkdownRenderer.html(narrative.body(language: language))),
             "hasData": .bool(figures.hasData),
@@ -91,7 +91,7 @@ extension PageContexts {
                 }),
             ]
             let departments = settings.departments.map(\.id)
-            func systemLinks(_ system: String) -> [String: TemplateValue] {
+            func systemLinks(_ system: String) -> TemplateObject {
                 let path = layout.path(SiteLayout.system(system), language: language)
                 return ["url": .text(root + path), "absoluteUrl": .text(layout.absolute(path))]
             }

@@ -53,14 +53,14 @@ struct MustacheRenderer {
         guard let first = path.first else { return stack.last ?? .null }
         var found: TemplateValue?
         for value in stack.reversed() {
-            if case .object(let fields) = value, let child = fields[first] {
+            if case .object(let object) = value, let child = object[first] {
                 found = child
                 break
             }
         }
         guard var value = found else { return .null }
         for name in path.dropFirst() {
-            guard case .object(let fields) = value, let child = fields[name] else { return .null }
+            guard case .object(let object) = value, let child = object[name] else { return .null }
             value = child
         }
         return value

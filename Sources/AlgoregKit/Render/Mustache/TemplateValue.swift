@@ -7,7 +7,7 @@ public enum TemplateValue: Sendable {
     case number(Int)
     case bool(Bool)
     case list([TemplateValue])
-    case object([String: TemplateValue])
+    case object(TemplateObject)
     /// Text with the page's root (the relative path to the site root, e.g. `../../`) between its
     /// parts. Lets one card or link be built once and shared by pages at every depth.
     case relative([String])
@@ -45,12 +45,80 @@ extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral
     public init(integerLiteral number: Int) { self = .number(number) }
     public init(arrayLiteral items: TemplateValue...) { self = .list(items) }
     public init(dictionaryLiteral pairs: (String, TemplateValue)...) {
-        self = .object(Dictionary(pairs, uniquingKeysWith: { _, last in last }))
+        self = .object(TemplateObject(pairs))
     }
     public init(nilLiteral: ()) { self = .null }
 }
 
-extension Optional where Wrapped == String {
-    /// The text, or nothing (a missing value renders as "" and closes `{{#section}}`).
-    var templateValue: TemplateValue { map(TemplateValue.text) ?? .null }
+/// Named values in the order they were given. Most objects a page is made of have a handful
+/// of names, which a linear search over short keys finds faster than hashing the name; objects
+/// with many names (the UI strings) also get a hash index. The storage is one immutable
+/// reference: passing an object around costs one retain, and reading it needs no exclusivity
+/// check; setting a name makes new storage (objects are small and set a few times).
+public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
+    final class Storage: Sendable {
+        let keys: [String]
+        let values: [TemplateValue]
+        let index: [String: Int]?
+
+        init(keys: [String], values: [TemplateValue]) {
+            self.keys = keys
+            self.values = values
+            index = keys.count >= TemplateObject.indexedFrom ? Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { _, last in last }) : nil
+        }
+
+        func position(of key: String) -> Int? {
+            if let index { return index[key] }
+            return keys.firstIndex(of: key)
+        }
+    }
+
+    private var storage: Storage
+    static let indexedFrom = 16
+
+    public init(dictionaryLiteral pairs: (String, TemplateValue)...) {
+        self.init(pairs)
+    }
+
+    /// Later pairs win over earlier ones with the same name.
+    public init<Pairs: Sequence>(_ pairs: Pairs) where Pairs.Element == (String, TemplateValue) {
+        var keys: [String] = []
+        var values: [TemplateValue] = []
+        for (key, value) in pairs {
+            if let position = keys.firstIndex(of: key) {
+                values[position] = value
+            } else {
+                keys.append(key)
+                values.append(value)
+            }
+        }
+        storage = Storage(keys: keys, values: values)
+    }
+
+    public init(_ dictionary: [String: TemplateValue]) {
+        let sorted = dictionary.sorted { $0.key < $1.key }
+        storage = Storage(keys: sorted.map(\.key), values: sorted.map(\.value))
+    }
+
+    public subscript(key: String) -> TemplateValue? {
+        get { storage.position(of: key).map { storage.values[$0] } }
+        set {
+            var keys = storage.keys
+            var values = storage.values
+            if let position = storage.position(of: key) {
+                if let newValue {
+                    values[position] = newValue
+                } else {
+                    keys.remove(at: position)
+                    values.remove(at: position)
+                }
+            } else if let newValue {
+                keys.append(key)
+                values.append(newValue)
+            } else {
+                return
+            }
+            storage = Storage(keys: keys, values: values)
+        }
+    }
 }
