@@ -28,7 +28,8 @@ public enum Exporter {
 
     /// What fills a column: a field through its mapping, or one value for every row.
     enum ColumnSource {
-        case field(ColumnMapping)
+        /// The mapping, and its field's path split once (`a.b`: the field, then a member of it).
+        case field(ColumnMapping, path: [String])
         case constant(String)
     }
 
@@ -42,7 +43,7 @@ public enum Exporter {
         let organization = register.settings.organization.text(language, fallback: language)
         let departmentColumn = preset.mapping(forField: "department")?.column
         let sources: [ColumnSource] = preset.columns.map { column in
-            if let mapping = mappings[column] { return .field(mapping) }
+            if let mapping = mappings[column] { return .field(mapping, path: mapping.field.split(separator: ".").map(String.init)) }
             // Columns without a field that the register can still fill.
             switch (preset.name, column) {
             case ("us-2025", "agency_name"), ("nl-1.0", "organization") where departmentColumn != column,
@@ -64,8 +65,8 @@ public enum Exporter {
                 switch source {
                 case .constant(let value):
                     cells.append(value)
-                case .field(let mapping):
-                    let (cell, loss) = exportCell(system, mapping: mapping, checkLoss: listLosses)
+                case .field(let mapping, let path):
+                    let (cell, loss) = exportCell(system, mapping: mapping, path: path, checkLoss: listLosses)
                     cells.append(cell)
                     if let loss { notCarried.append("\(system.id): \(loss)") }
                 }
@@ -80,16 +81,14 @@ public enum Exporter {
     }
 
     /// The cell for one mapping, and what was lost making it.
-    static func exportCell(_ system: PublicRegister.System, mapping: ColumnMapping, checkLoss: Bool = true) -> (String, String?) {
+    static func exportCell(_ system: PublicRegister.System, mapping: ColumnMapping, path: [String], checkLoss: Bool = true) -> (String, String?) {
         switch mapping.field {
         case "id": return (system.id, nil)
         case "body": return (system.body.trimmed, nil)
         default: break
         }
-        // `a.b`: the field, then the member inside it.
-        let parts = mapping.field.split(separator: ".", maxSplits: 1)
-        var value = system.fields[String(parts[0])]
-        if parts.count > 1 { value = value?[String(parts[1])] }
+        var value = system.fields[path[0]]
+        for name in path.dropFirst() { value = value?[name] }
         guard let value, !value.isNull else { return ("", nil) }
         switch mapping.kind {
         case .enumeration(_, let export):

@@ -11,6 +11,8 @@ public struct TemplateSet: Sendable {
     var pageNames: Set<String>
     /// UI strings per language code: flat `key: text`, plus `values` (labels of enum values).
     var strings: [String: Value]
+    /// `values` of each language's strings (language -> field -> value -> label), read once.
+    var valueLabels: [String: [String: [String: String]]]
     /// Files under `assets/`, relative paths.
     var assets: [String]
     /// A hash of every template and UI string, so cached pages are reused only with them unchanged.
@@ -90,7 +92,14 @@ public struct TemplateSet: Sendable {
         guard !problems.contains(where: { $0.severity == .error }) else { return (nil, problems) }
         let fingerprint = StableHash.hex(names.keys.sorted().map { "\($0)\u{1}\(names[$0]!.text)" }.joined(separator: "\u{2}")
             + strings.keys.sorted().map { "\($0)\u{1}\(strings[$0]!.jsonText(pretty: false))" }.joined(separator: "\u{2}"))
-        return (TemplateSet(folder: folder, displayFolder: display, library: library, pageNames: pages, strings: strings,
+        let valueLabels = strings.mapValues { language in
+            (language["values"]?.object?.members ?? []).reduce(into: [String: [String: String]]()) { fields, field in
+                fields[field.key] = (field.value.object?.members ?? []).reduce(into: [String: String]()) { labels, label in
+                    if let text = label.value.string { labels[label.key] = text }
+                }
+            }
+        }
+        return (TemplateSet(folder: folder, displayFolder: display, library: library, pageNames: pages, strings: strings, valueLabels: valueLabels,
                             assets: assets.sorted(), fingerprint: fingerprint), problems)
     }
 
@@ -123,7 +132,7 @@ public struct TemplateSet: Sendable {
     /// Display label of an enum value, e.g. status `operational` -> "In use".
     func valueLabel(field: String, value: String, language: String, fallback: String) -> String {
         for code in [language, fallback, "en"] {
-            if let label = strings[code]?["values"]?[field]?[value]?.string { return label }
+            if let label = valueLabels[code]?[field]?[value] { return label }
         }
         return value
     }

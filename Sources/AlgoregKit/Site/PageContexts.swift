@@ -13,6 +13,7 @@ struct PageContexts: Sendable {
     /// The UI strings of each language, merged once (language -> key -> text).
     let uiStrings: [String: [String: String]]
     let uiStringValues: [String: TemplateValue]
+    let sectionFields: [(section: String, fields: [EntrySchema.Field])]
     /// Each system's card once per language (language -> id), with links that take the page's
     /// root when rendered, and `cardHtml` rendered through `partials/card`.
     var cards: [String: [String: TemplateValue]] = [:]
@@ -34,6 +35,7 @@ struct PageContexts: Sendable {
             uiStrings[language] = templates.uiStrings(language, fallback: layout.defaultLanguage)
         }
         self.uiStrings = uiStrings
+        sectionFields = Self.sectionFields(register.schema)
         uiStringValues = uiStrings.mapValues { .object(TemplateObject($0.mapValues(TemplateValue.text))) }
     }
 
@@ -43,6 +45,18 @@ struct PageContexts: Sendable {
     }
 
     var settings: Settings { register.settings }
+
+    /// The system page's sections in order, each with its public fields (name and draft are
+    /// shown elsewhere); sections without fields are left out.
+    static func sectionFields(_ schema: EntrySchema) -> [(section: String, fields: [EntrySchema.Field])] {
+        let shownElsewhere: Set<String> = ["name", "draft"]
+        let shown = schema.fields.filter { !$0.isPrivate && !shownElsewhere.contains($0.key) }
+        return EntrySchema.sectionOrder.compactMap { section in
+            let fields = shown.filter { $0.section == section }
+            return fields.isEmpty ? nil : (section, fields)
+        }
+    }
+
     var defaultLanguage: String { layout.defaultLanguage }
 
     func strings(_ language: String) -> [String: String] {
@@ -248,11 +262,8 @@ struct PageContexts: Sendable {
         let renderer = FieldRenderer(templates: templates, language: language, defaultLanguage: defaultLanguage, strings: t,
                                      departmentName: { departmentName($0, language) })
         guard case .object(var card) = card(system, language: language) else { return page }
-        let shownElsewhere: Set<String> = ["name", "draft"]
-        var sections: [TemplateValue] = EntrySchema.sectionOrder.compactMap { section in
-            let fields = register.schema.fields.filter { $0.section == section && !$0.isPrivate && !shownElsewhere.contains($0.key) }
-            guard !fields.isEmpty else { return nil }
-            return [
+        var sections: [TemplateValue] = sectionFields.map { section, fields in
+            [
                 "id": .text(section),
                 "title": .text(t["section_\(section)"] ?? EntrySchema.humanize(section)),
                 "fields": .list(fields.map { field -> TemplateValue in
