@@ -205,7 +205,11 @@ public enum RegisterLoader {
                 fix: "Write each field on its own line as `field: value`."))
             return (nil, diagnostics)
         }
-        let document = Document(file: source, fields: fields, fieldsLocation: fieldsLocation, body: frontMatter.body, bodyLine: frontMatter.bodyLine)
+        // The whole text is not kept: fields and body are, and the printers read caret lines from
+        // disk. A register of 100,000 entries would otherwise hold every file twice.
+        var file = source
+        file.text = ""
+        let document = Document(file: file, fields: fields, fieldsLocation: fieldsLocation, body: frontMatter.body, bodyLine: frontMatter.bodyLine)
         return (document, diagnostics)
     }
 }

@@ -8,7 +8,8 @@ public struct SourceFile: Sendable {
     /// Absolute path on disk.
     public var url: URL
     /// Text with the byte-order mark removed and line endings normalised to `\n`;
-    /// line numbers are unchanged by both.
+    /// line numbers are unchanged by both. Empty in a parsed `Document`, which keeps only its
+    /// fields and body.
     public var text: String
 
     /// Reads and checks a file. Returns nil with a diagnostic when the text cannot be used.

@@ -14,9 +14,15 @@ struct PageContexts: Sendable {
     let uiStrings: [String: [String: String]]
     let uiStringValues: [String: TemplateValue]
     let sectionFields: [(section: String, fields: [EntrySchema.Field])]
-    /// Each system's card once per language (language -> id), with links that take the page's
-    /// root when rendered, and `cardHtml` rendered through `partials/card`.
-    var cards: [String: [String: TemplateValue]] = [:]
+    /// Each system's card once per language (language -> cards in `register.systems` order),
+    /// with links that take the page's root when rendered, and `cardHtml` rendered through
+    /// `partials/card`.
+    var cards: [String: [TemplateValue]] = [:]
+    /// Positions in `register.systems`: by name (the home page's order), by department, and by
+    /// the value of each facet's field, so list pages never scan the whole register.
+    var byName: [Int] = []
+    var byDepartment: [String: [Int]] = [:]
+    var byFieldValue: [String: [String: [Int]]] = [:]
     /// The home and filter pages' facets per language (`filters`), made once.
     var facets: [String: TemplateValue] = [:]
     static let rootToken = "@@algoreg-root@@"
@@ -175,12 +181,21 @@ struct PageContexts: Sendable {
     /// What list pages share, made once: the cards and the facets of every language.
     mutating func prepareLists() {
         cards = makeCards()
+        let systems = register.systems
+        let names = systems.map { ($0.string("name") ?? "").lowercased() }
+        byName = systems.indices.sorted { names[$0] < names[$1] }
+        for (position, system) in systems.enumerated() {
+            byDepartment[system.string("department") ?? "", default: []].append(position)
+            for (_, field) in Self.facets {
+                if let value = system.string(field) { byFieldValue[field, default: [:]][value, default: []].append(position) }
+            }
+        }
         for language in layout.languages { facets[language] = filters(language: language) }
     }
 
     /// Every system's card in every language, `partials/card` rendered once each, on all cores.
-    func makeCards() -> [String: [String: TemplateValue]] {
-        var cards: [String: [String: TemplateValue]] = [:]
+    func makeCards() -> [String: [TemplateValue]] {
+        var cards: [String: [TemplateValue]] = [:]
     /// The home and filter pages' facets per language (`filters`), made once.
     var facets: [String: TemplateValue] = [:]
         for language in layout.languages {
@@ -194,13 +209,18 @@ struct PageContexts: Sendable {
                 values["cardHtml"] = .relative(html.split(separator: Self.rootToken, omittingEmptySubsequences: false).map(String.init))
                 return .object(values)
             }
-            cards[language] = Dictionary(uniqueKeysWithValues: zip(register.systems.map(\.id), made))
+            cards[language] = made
         }
         return cards
     }
 
-    func card(_ system: PublicRegister.System, language: String) -> TemplateValue {
-        cards[language]?[system.id] ?? .object(cardValues(system, language: language))
+    /// The card of the system at `position` in `register.systems`.
+    func card(_ position: Int, language: String) -> TemplateValue {
+        cards[language]?[position] ?? .object(cardValues(register.systems[position], language: language))
+    }
+
+    func cards(_ positions: [Int], language: String) -> TemplateValue {
+        .list(positions.map { card($0, language: language) })
     }
 
     /// Facets with the values present in the register, each linked to its filter page.
@@ -236,8 +256,7 @@ struct PageContexts: Sendable {
         let t = strings(language)
         var page = base(page: "", language: language, kind: "home", title: t["site_title"] ?? "Algorithm register",
                         description: t["home_intro"] ?? "", fallback: false)
-        let systems = register.systems.sorted { ($0.string("name") ?? "").lowercased() < ($1.string("name") ?? "").lowercased() }
-        page.values["systems"] = .list(systems.map { card($0, language: language) })
+        page.values["systems"] = cards(byName, language: language)
         page.values["filters"] = facets[language] ?? filters(language: language)
         page.values["intro"] = .text(t["home_intro"] ?? "")
         let inUse = register.systems.filter { Self.inUse.contains($0.string("status") ?? "") }.count
@@ -252,7 +271,9 @@ struct PageContexts: Sendable {
         return page
     }
 
-    func system(_ system: PublicRegister.System, language: String) -> Page {
+    /// The page of the system at `position` in `register.systems`.
+    func system(_ position: Int, language: String) -> Page {
+        let system = register.systems[position]
         let isFallback = language != defaultLanguage && system.translations[language] == nil
         let short = system.value("description_short", language: language)?.string ?? ""
         var page = base(page: SiteLayout.system(system.id), language: language, kind: "system",
@@ -261,7 +282,7 @@ struct PageContexts: Sendable {
         let t = strings(language)
         let renderer = FieldRenderer(templates: templates, language: language, defaultLanguage: defaultLanguage, strings: t,
                                      departmentName: { departmentName($0, language) })
-        guard case .object(var card) = card(system, language: language) else { return page }
+        guard case .object(var card) = card(position, language: language) else { return page }
         var sections: [TemplateValue] = sectionFields.map { section, fields in
             [
                 "id": .text(section),
@@ -297,9 +318,8 @@ struct PageContexts: Sendable {
         let name = department.name.text(language, fallback: defaultLanguage)
         var page = base(page: SiteLayout.department(department.id), language: language, kind: "department",
                         title: name, description: name, fallback: false)
-        let systems = register.systems.filter { $0.string("department") == department.id }
         page.values["department"] = ["id": .text(department.id), "name": .text(name), "email": .text(department.email ?? "")]
-        page.values["systems"] = .list(systems.map { card($0, language: language) })
+        page.values["systems"] = cards(byDepartment[department.id] ?? [], language: language)
         return page
     }
 
@@ -325,7 +345,7 @@ struct PageContexts: Sendable {
                         description: "", fallback: false)
         page.values["facet"] = ["key": .text(key), "label": .text(facetLabel)]
         page.values["option"] = ["value": .text(value), "label": .text(optionLabel)]
-        page.values["systems"] = .list(register.systems.filter { $0.string(field) == value }.map { card($0, language: language) })
+        page.values["systems"] = cards(byFieldValue[field]?[value] ?? [], language: language)
         page.values["filters"] = facets[language] ?? filters(language: language)
         return page
     }

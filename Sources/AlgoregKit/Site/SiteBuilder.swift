@@ -203,7 +203,8 @@ public enum SiteBuilder {
             templates.fingerprint, register.settings.fingerprint, register.schema.source.jsonText(pretty: false),
             register.contentDate, register.reports.map { String($0.year) }.joined(separator: ","),
         ].joined(separator: "\u{1}")
-        let results = register.systems.parallelMap { system -> Swift.Result<(pages: [String], json: String), SiteOutput.Failure> in
+        let results = Array(register.systems.indices).parallelMap { position -> Swift.Result<(pages: [String], json: String), SiteOutput.Failure> in
+            let system = register.systems[position]
             do throws(SiteOutput.Failure) {
                 let json = OpenData.systemValue(system, register: register, layout: layout)
                 let jsonText = json.jsonText(pretty: true)
@@ -213,7 +214,7 @@ public enum SiteBuilder {
                 var paths: [String] = []
                 for (index, language) in layout.languages.enumerated() {
                     let path = layout.path(SiteLayout.system(system.id), language: language)
-                    let html = cached?[index] ?? contexts.render("system", contexts.system(system, language: language))
+                    let html = cached?[index] ?? contexts.render("system", contexts.system(position, language: language))
                     try output.write(SiteLayout.file(for: path), html)
                     rendered.append(html)
                     paths.append(path)
