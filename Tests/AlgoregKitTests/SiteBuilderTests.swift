@@ -96,3 +96,54 @@ import Testing
         #expect(edited != first)
     }
 }
+
+/// `algoreg build` into its previous output keeps the system pages whose inputs did not change
+/// (hard links to the previous build's files) and writes the same site as a build from nothing.
+@Suite struct PageReuseTests {
+    func build(_ register: TemporaryRegister, into output: URL) {
+        let result = SiteBuilder.build(SiteBuilder.Options(
+            registry: register.path, templates: TestSupport.templates.path, output: output.path,
+            sourceDateEpoch: "1767225600", validation: ValidationOptions(today: "2025-01-01")))
+        #expect(result.succeeded, "\(result.diagnostics)")
+    }
+
+    func inode(_ file: URL) throws -> Int {
+        try #require(try FileManager.default.attributesOfItem(atPath: file.path)[.systemFileNumber] as? Int)
+    }
+
+    @Test func keepsUnchangedSystemPagesAndWritesTheSameSite() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let valid = try String(contentsOf: register.folder.appendingPathComponent("systems/valid-entry.md"), encoding: .utf8)
+        try register.write("systems/second-entry.md", valid.replacingOccurrences(of: "name: Parking permit check", with: "name: Second system"))
+        let output = register.folder.appendingPathComponent("Site")
+        build(register, into: output)
+        let unchanged = output.appendingPathComponent("systems/valid-entry/index.html")
+        let edited = output.appendingPathComponent("systems/second-entry/index.html")
+        let before = (unchanged: try inode(unchanged), edited: try inode(edited))
+        let marker = try String(contentsOf: output.appendingPathComponent(".algoreg-site"), encoding: .utf8)
+        #expect(marker.contains("page valid-entry "), "\(marker)")
+
+        try register.write("systems/second-entry.md", valid.replacingOccurrences(of: "name: Parking permit check", with: "name: Second system, renamed"))
+        build(register, into: output)
+        #expect(try inode(unchanged) == before.unchanged, "the unchanged page is the previous build's file")
+        #expect(try inode(edited) != before.edited, "the edited page is written again")
+        #expect(try String(contentsOf: edited, encoding: .utf8).contains("Second system, renamed"))
+
+        let fresh = register.folder.appendingPathComponent("Fresh")
+        build(register, into: fresh)
+        #expect(TestSupport.differences(try TestSupport.snapshot(output), try TestSupport.snapshot(fresh)).isEmpty)
+    }
+
+    @Test func aPageMissingFromThePreviousBuildIsWrittenAgain() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let output = register.folder.appendingPathComponent("Site")
+        build(register, into: output)
+        let page = output.appendingPathComponent("systems/valid-entry/index.html")
+        let expected = try Data(contentsOf: page)
+        try FileManager.default.removeItem(at: page)
+        build(register, into: output)
+        #expect(try Data(contentsOf: page) == expected)
+    }
+}

@@ -198,28 +198,35 @@ public enum SiteBuilder {
 
         timer.lap("  404 and reports")
         // Systems: every language's page and the JSON, rendered on all cores.
-        // Everything a system page depends on besides the system itself.
-        let fingerprint = cache == nil ? "" : [
+        // Everything a system page depends on besides the system itself, hashed once; with the
+        // system's JSON (its public content and history) it keys the page. A page whose key is
+        // the one the previous build recorded is linked from that build instead of rendered.
+        let fingerprint = StableHash.hex([
             templates.fingerprint, register.settings.fingerprint, register.schema.source.jsonText(pretty: false),
-            register.contentDate, register.reports.map { String($0.year) }.joined(separator: ","),
-        ].joined(separator: "\u{1}")
+            register.contentDate, register.reports.map { String($0.year) }.joined(separator: ","), layout.languages.joined(separator: ","),
+        ].joined(separator: "\u{1}"))
+        let previousKeys = output.previousPageKeys()
         let results = Array(register.systems.indices).parallelMap { position -> Swift.Result<(pages: [String], json: String), SiteOutput.Failure> in
             let system = register.systems[position]
             do throws(SiteOutput.Failure) {
                 let json = OpenData.systemValue(system, register: register, layout: layout)
                 let jsonText = json.jsonText(pretty: true)
-                let key = cache.map { _ in StableHash.hex(fingerprint + "\u{1}" + jsonText) }
-                let cached = key.flatMap { cache?.pages(for: $0) }
-                var rendered: [[UInt8]] = []
-                var paths: [String] = []
-                for (index, language) in layout.languages.enumerated() {
-                    let path = layout.path(SiteLayout.system(system.id), language: language)
-                    let html = cached?[index] ?? contexts.render("system", contexts.system(position, language: language))
-                    try output.write(SiteLayout.file(for: path), html)
-                    rendered.append(html)
-                    paths.append(path)
+                let key = StableHash.hex(fingerprint + "\u{1}" + jsonText)
+                let paths = layout.languages.map { layout.path(SiteLayout.system(system.id), language: $0) }
+                let unchanged = previousKeys[system.id] == key
+                if !(unchanged && paths.allSatisfy { output.keepPrevious(SiteLayout.file(for: $0)) }) {
+                    // A link made before one failed must not be written through: it is the previous build's file.
+                    if unchanged { paths.forEach { output.discard(SiteLayout.file(for: $0)) } }
+                    let cached = cache?.pages(for: key)
+                    var rendered: [[UInt8]] = []
+                    for (index, language) in layout.languages.enumerated() {
+                        let html = cached?[index] ?? contexts.render("system", contexts.system(position, language: language))
+                        try output.write(SiteLayout.file(for: paths[index]), html)
+                        rendered.append(html)
+                    }
+                    if cached == nil { cache?.store(rendered, for: key) }
                 }
-                if let key, cached == nil { cache?.store(rendered, for: key) }
+                output.pageKeys.record(system.id, key)
                 try output.write(OpenData.systemJSON(system.id), jsonText + "\n")
                 return .success((paths, jsonText))
             } catch {

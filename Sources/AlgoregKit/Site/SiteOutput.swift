@@ -11,6 +11,26 @@ struct SiteOutput {
     let output: URL
     let staging: URL
     let displayOutput: String
+    /// System id -> the key of its pages in this build, written into the marker at commit.
+    let pageKeys = PageKeys()
+
+    /// Collected from the threads that write system pages.
+    final class PageKeys: @unchecked Sendable {
+        private let lock = NSLock()
+        private var keys: [String: String] = [:]
+
+        func record(_ id: String, _ key: String) {
+            lock.lock(); defer { lock.unlock() }
+            keys[id] = key
+        }
+
+        var sorted: [(id: String, key: String)] {
+            lock.lock(); defer { lock.unlock() }
+            return keys.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
+    }
+
+    static let pageKeyPrefix = "page "
 
     enum Failure: Error {
         case notOurs(Diagnostic)
@@ -45,6 +65,34 @@ struct SiteOutput {
                 message: "The output folder `\(displayOutput)` already holds files that Algoreg did not write (\(foreign.sorted().prefix(3).joined(separator: ", "))\(foreign.count > 3 ? ", ..." : "")); it is not replaced.",
                 fix: "Choose an empty or new folder with `--output`, or delete this folder's contents yourself if it really is an old build."))
         }
+    }
+
+    /// The page keys the previous build recorded in its marker (`page <id> <key>` lines).
+    func previousPageKeys() -> [String: String] {
+        guard let text = try? String(contentsOf: output.appendingPathComponent(Self.marker), encoding: .utf8) else { return [:] }
+        var keys: [String: String] = [:]
+        for line in text.split(separator: "\n") where line.hasPrefix(Self.pageKeyPrefix) {
+            let parts = line.split(separator: " ")
+            if parts.count == 3 { keys[String(parts[1])] = String(parts[2]) }
+        }
+        return keys
+    }
+
+    /// Hard-links a file of the previous build into this one (the previous build is ours and
+    /// its key says the file is what this build would write). False when it cannot, e.g. the
+    /// file is gone or the file system has no links: the caller then writes it.
+    func keepPrevious(_ relative: String) -> Bool {
+        let source = output.path + "/" + relative
+        let target = staging.path + "/" + relative
+        if link(source, target) == 0 { return true }
+        guard errno == ENOENT, access(source, F_OK) == 0 else { return false }
+        try? FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        return link(source, target) == 0
+    }
+
+    /// Removes a file from the staging folder, if it is there.
+    func discard(_ relative: String) {
+        unlink(staging.path + "/" + relative)
     }
 
     func prepare() throws(Failure) {
@@ -113,7 +161,9 @@ struct SiteOutput {
     /// in, then delete the old one.
     func commit() throws(Failure) {
         let fileManager = FileManager.default
-        try write(Self.marker, "This folder was written by `algoreg build`; it is replaced as a whole by the next build.\n")
+        // The page keys let the next build keep the system pages whose inputs did not change.
+        try write(Self.marker, "This folder was written by `algoreg build`; it is replaced as a whole by the next build.\n"
+            + pageKeys.sorted.map { "\(Self.pageKeyPrefix)\($0.id) \($0.key)\n" }.joined())
         for kept in Self.keptFiles {
             let old = output.appendingPathComponent(kept)
             if fileManager.fileExists(atPath: old.path) { try? fileManager.copyItem(at: old, to: staging.appendingPathComponent(kept)) }
