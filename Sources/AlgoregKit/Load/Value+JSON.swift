@@ -297,28 +297,32 @@ extension Value {
     /// given as pretty JSON texts of their own: the same bytes as writing the whole value, but
     /// each item is serialised once (a system's JSON file and the register's list share it).
     func prettyJSON(lastArrayItems items: [String]) -> [UInt8] {
+        prettyJSON(count: items.count) { Array(items[$0].utf8) }
+    }
+
+    /// The same, with item `i` (pretty JSON, a trailing line break allowed) asked for when it
+    /// is written, so the items need not all be held at once.
+    func prettyJSON<Failure: Error>(count: Int, item: (Int) throws(Failure) -> [UInt8]) throws(Failure) -> [UInt8] {
         var text = jsonText(pretty: true)
         precondition(text.hasSuffix("[]\n}"), "the last member must be an empty array")
         text.removeLast("[]\n}".utf8.count)
         var output: [UInt8] = Array(text.utf8)
-        output.reserveCapacity(items.reduce(output.count + 64) { $0 + $1.utf8.count * 11 / 10 })
-        if items.isEmpty {
+        if count == 0 {
             output += Array("[]".utf8)
         } else {
             output.append(UInt8(ascii: "["))
-            for (index, item) in items.enumerated() {
+            for index in 0..<count {
                 output += Array((index == 0 ? "\n    " : ",\n    ").utf8)
+                var bytes = try item(index)
+                if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
                 // JSON text has line breaks only between values, never inside a string.
-                var item = item
-                item.withUTF8 { bytes in
-                    var copied = 0
-                    for position in bytes.indices where bytes[position] == UInt8(ascii: "\n") {
-                        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...position]))
-                        output += [32, 32, 32, 32]
-                        copied = position + 1
-                    }
-                    output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+                var copied = 0
+                for position in bytes.indices where bytes[position] == UInt8(ascii: "\n") {
+                    output += bytes[copied...position]
+                    output += [32, 32, 32, 32]
+                    copied = position + 1
                 }
+                output += bytes[copied...]
             }
             output += Array("\n  ]".utf8)
         }

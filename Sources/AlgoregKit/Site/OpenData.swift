@@ -61,8 +61,11 @@ enum OpenData {
 
     /// `register.json` from each system's own JSON text (as in `systems/<id>.json`), indented
     /// into place: the same bytes as writing the whole value, without serialising it twice.
-    static func registerJSON(_ systemTexts: [String], register: PublicRegister, layout: SiteLayout) -> [UInt8] {
-        registerValue(count: systemTexts.count, register: register, layout: layout).prettyJSON(lastArrayItems: systemTexts)
+    static func registerJSON<Failure: Error>(_ register: PublicRegister, layout: SiteLayout, systemJSON: (String) throws(Failure) -> [UInt8]) throws(Failure) -> [UInt8] {
+        let systems = register.systems
+        return try registerValue(count: systems.count, register: register, layout: layout).prettyJSON(count: systems.count) { (index) throws(Failure) in
+            try systemJSON(systems[index].id)
+        }
     }
 
     /// The entry schema without private fields, as JSON.

@@ -149,17 +149,10 @@ public enum SiteBuilder {
         return templates.assets.count
     }
 
-    static func write(_ register: PublicRegister, templates: TemplateSet, to output: SiteOutput, cache: RenderCache? = nil) throws(SiteOutput.Failure) -> (pages: Int, files: Int) {
-        let layout = SiteLayout(languages: register.settings.languages, baseURL: register.settings.baseURL)
-        var timer = PhaseTimer()
-        var pageContexts = PageContexts(register: register, templates: templates, layout: layout)
-        pageContexts.prepareLists()
-        timer.lap("  cards and facets")
-        let contexts = pageContexts
-        var pagePaths: [(path: String, lastModified: String?)] = []
-        var files = 0
-
-        // List pages (home, departments, filters, about) in every language, rendered on all cores.
+    /// List pages (home, departments, filters, about) in every language, rendered on all cores,
+    /// then the 404 page and the reports.
+    static func writeListPages(_ register: PublicRegister, contexts: PageContexts, layout: SiteLayout, templates: TemplateSet, to output: SiteOutput,
+                               pagePaths: inout [(path: String, lastModified: String?)], files: inout Int) throws(SiteOutput.Failure) {
         var jobs: [PageJob] = []
         for language in layout.languages {
             jobs.append(PageJob(path: layout.path("", language: language), template: "home", lastModified: register.contentDate) { $0.home(language: language) })
@@ -187,7 +180,6 @@ public enum SiteBuilder {
             }
         }
         if let failure = rendered.compactMap({ $0 }).first { throw failure }
-        timer.lap("  list pages")
         pagePaths += jobs.map { ($0.path, $0.lastModified) }
         files += jobs.count
         try output.write(SiteLayout.notFound, contexts.render("notfound", contexts.notFound()))
@@ -196,7 +188,23 @@ public enum SiteBuilder {
         pagePaths += reportPaths.pages.map { ($0, register.contentDate) }
         files += reportPaths.files
 
-        timer.lap("  404 and reports")
+    }
+
+    static func write(_ register: PublicRegister, templates: TemplateSet, to output: SiteOutput, cache: RenderCache? = nil) throws(SiteOutput.Failure) -> (pages: Int, files: Int) {
+        let layout = SiteLayout(languages: register.settings.languages, baseURL: register.settings.baseURL)
+        var timer = PhaseTimer()
+        var pagePaths: [(path: String, lastModified: String?)] = []
+        var files = 0
+        // The cards live only while the list pages are made: a system page makes its own values.
+        do {
+            var pageContexts = PageContexts(register: register, templates: templates, layout: layout)
+            pageContexts.prepareLists()
+            timer.lap("  cards and facets")
+            let contexts = pageContexts
+            try writeListPages(register, contexts: contexts, layout: layout, templates: templates, to: output, pagePaths: &pagePaths, files: &files)
+        }
+        let contexts = PageContexts(register: register, templates: templates, layout: layout)
+        timer.lap("  list pages, 404 and reports")
         // Systems: every language's page and the JSON, rendered on all cores.
         // Everything a system page depends on besides the system itself, hashed once; with the
         // system's JSON (its public content and history) it keys the page. A page whose key is
@@ -206,7 +214,7 @@ public enum SiteBuilder {
             register.contentDate, register.reports.map { String($0.year) }.joined(separator: ","), layout.languages.joined(separator: ","),
         ].joined(separator: "\u{1}"))
         let previousKeys = output.previousPageKeys()
-        let results = Array(register.systems.indices).parallelMap { position -> Swift.Result<(pages: [String], json: String), SiteOutput.Failure> in
+        let results = Array(register.systems.indices).parallelMap { position -> Swift.Result<[String], SiteOutput.Failure> in
             let system = register.systems[position]
             do throws(SiteOutput.Failure) {
                 let json = OpenData.systemValue(system, register: register, layout: layout)
@@ -228,27 +236,27 @@ public enum SiteBuilder {
                 }
                 output.pageKeys.record(system.id, key)
                 try output.write(OpenData.systemJSON(system.id), jsonText + "\n")
-                return .success((paths, jsonText))
+                return .success(paths)
             } catch {
                 return .failure(error)
             }
         }
         timer.lap("  system pages")
-        var systemTexts: [String] = []
         for (system, result) in zip(register.systems, results) {
             switch result {
             case .success(let written):
-                for path in written.pages { pagePaths.append((path, system.lastUpdated)) }
-                files += written.pages.count + 1
-                systemTexts.append(written.json)
+                for path in written { pagePaths.append((path, system.lastUpdated)) }
+                files += written.count + 1
             case .failure(let failure):
                 throw failure
             }
         }
         let siteTitle = contexts.strings(layout.defaultLanguage)["site_title"] ?? "Algorithm register"
         let organization = register.settings.organization.text(layout.defaultLanguage, fallback: layout.defaultLanguage)
-        try output.write(OpenData.registerJSON, OpenData.registerJSON(systemTexts, register: register, layout: layout))
-        systemTexts = []
+        // From the systems' JSON files just written, one at a time, rather than holding them all.
+        try output.write(OpenData.registerJSON, try OpenData.registerJSON(register, layout: layout) { (id) throws(SiteOutput.Failure) in
+            try output.read(OpenData.systemJSON(id))
+        })
         timer.lap("  register.json")
         try output.write(OpenData.registerCSV, OpenData.csv(register, layout: layout))
         try output.write(OpenData.schemaJSON, OpenData.schemaValue(register.schema).jsonText(pretty: true) + "\n")

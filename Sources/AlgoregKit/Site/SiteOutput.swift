@@ -90,6 +90,15 @@ struct SiteOutput {
         return link(source, target) == 0
     }
 
+    /// A file this build has written.
+    func read(_ relative: String) throws(Failure) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: staging.path + "/" + relative) else {
+            throw .io(Diagnostic(file: "\(displayOutput)/\(relative)", location: nil, code: .outputFailed,
+                message: "A file this build wrote cannot be read back.", fix: "Check the disk space and permissions."))
+        }
+        return [UInt8](data)
+    }
+
     /// Removes a file from the staging folder, if it is there.
     func discard(_ relative: String) {
         unlink(staging.path + "/" + relative)
