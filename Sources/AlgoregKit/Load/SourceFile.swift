@@ -37,7 +37,7 @@ public struct SourceFile: Sendable {
             return problem(.invalidUTF8, "The file is saved as UTF-16; the register expects UTF-8.",
                 "Save the file again with the encoding \"UTF-8\".")
         }
-        if bytes.prefix(8192).contains(0) {
+        if contains(bytes, 0, within: 8192) {
             return problem(.binaryFile, "The file is not text (it contains binary data).",
                 "Only Markdown text files belong here; move images and documents elsewhere and link to them.")
         }
@@ -47,11 +47,19 @@ public struct SourceFile: Sendable {
             return problem(.invalidUTF8, "The file contains bytes that are not valid UTF-8 text (probably saved in another encoding, like Windows-1252).",
                 "Save the file again with the encoding \"UTF-8\".", at: location)
         }
-        if text.utf8.contains(13) { text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") }
+        if contains(bytes, 13) { text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") }
         if text.allSatisfy({ $0.isWhitespace }) {
             return problem(.emptyFile, "The file is empty.", "Fill it in (`algoreg new` writes a complete entry to start from) or delete it.")
         }
         return (SourceFile(displayPath: displayPath, url: url, text: text), nil)
+    }
+
+    /// Whether `byte` is among the first `limit` bytes (memchr: these checks run on every file).
+    static func contains(_ bytes: [UInt8], _ byte: UInt8, within limit: Int = .max) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return false }
+            return memchr(base, Int32(byte), min(raw.count, limit)) != nil
+        }
     }
 
     /// The whole file in one buffer, read with POSIX calls (Foundation's attributes and `Data`

@@ -12,8 +12,13 @@ enum ContentChecks {
         func visit(_ value: Value, path: String) {
             switch value.kind {
             case .string(let text):
-                problems += checkLinks(in: text, file: file, at: value.location, isWholeLink: schema.uriPaths.contains(path))
-                problems += checkPlaceholder(text, file: file, at: value.location)
+                var bytes = text
+                let found = bytes.withUTF8 { scan($0) }
+                let isWholeLink = schema.uriPaths.contains(path)
+                if isWholeLink || found.mayHoldLink {
+                    problems += checkLinks(in: text, file: file, at: value.location, isWholeLink: isWholeLink)
+                }
+                if found.placeholder != nil { problems += checkPlaceholder(text, file: file, at: value.location) }
                 problems += checkFillIn(text, field: path, file: file, at: value.location)
             case .array(let items): for item in items { visit(item, path: path) }
             case .object(let object): for member in object.members { visit(member.value, path: path.isEmpty ? member.key : "\(path).\(member.key)") }
@@ -28,15 +33,11 @@ enum ContentChecks {
             var lineStart = 0
             var lineNumber = document.bodyLine
             while lineStart <= bytes.count {
-                var end = lineStart
-                var mayHoldLink = false
-                while end < bytes.count, bytes[end] != UInt8(ascii: "\n") {
-                    let byte = bytes[end]
-                    if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ":") { mayHoldLink = true }
-                    end += 1
-                }
+                let rest = UnsafeBufferPointer(rebasing: bytes[lineStart...])
+                let end = rest.firstIndex(of: UInt8(ascii: "\n")).map { lineStart + $0 } ?? bytes.count
                 let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<end])
-                if mayHoldLink || placeholderMatch(in: line) != nil {
+                let found = scan(line, colons: true)
+                if found.mayHoldLink || found.placeholder != nil {
                     let text = String(decoding: line, as: UTF8.self)
                     let location = SourceLocation(line: lineNumber, column: 1)
                     problems += checkLinks(in: text, file: file, at: location, isWholeLink: false, lineIsExact: true)
@@ -139,8 +140,15 @@ enum ContentChecks {
         }
     }
 
-    /// Where the first placeholder word is: only words starting with t, f or l are compared.
+    /// Where the first placeholder word is.
     static func placeholderMatch(in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        scan(bytes).placeholder
+    }
+
+    /// One pass over a text: whether it holds a byte every link needs (`]` or `<`, and `:` with
+    /// `colons`), and where the first placeholder word is (only words starting with t, f or l
+    /// are compared).
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, colons: Bool = false) -> (mayHoldLink: Bool, placeholder: Range<Int>?) {
         @inline(__always) func isWordByte(_ byte: UInt8) -> Bool {
             (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x5F || byte >= 0x80
         }
@@ -155,24 +163,27 @@ enum ContentChecks {
             }
             return index + count == bytes.count || !isWordByte(bytes[index + count])
         }
+        var mayHoldLink = false
+        var placeholder: Range<Int>?
         var previousIsWord = false
         for index in bytes.indices {
             let byte = bytes[index]
-            if !previousIsWord {
+            if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "<") || (colons && byte == UInt8(ascii: ":")) { mayHoldLink = true }
+            if !previousIsWord, placeholder == nil {
                 switch byte | 0x20 {
                 case UInt8(ascii: "t"):
-                    if matches("todo", at: index) { return index..<(index + 4) }
-                    if matches("tbd", at: index) { return index..<(index + 3) }
+                    if matches("todo", at: index) { placeholder = index..<(index + 4) }
+                    else if matches("tbd", at: index) { placeholder = index..<(index + 3) }
                 case UInt8(ascii: "f"):
-                    if matches("fixme", at: index) { return index..<(index + 5) }
+                    if matches("fixme", at: index) { placeholder = index..<(index + 5) }
                 case UInt8(ascii: "l"):
-                    if matches("lorem ipsum", at: index) { return index..<(index + 11) }
+                    if matches("lorem ipsum", at: index) { placeholder = index..<(index + 11) }
                 default: break
                 }
             }
             previousIsWord = isWordByte(byte)
         }
-        return nil
+        return (mayHoldLink, placeholder)
     }
 
     static func checkPlaceholder(_ text: String, file: String, at location: SourceLocation, lineIsExact: Bool = false) -> [Diagnostic] {
