@@ -142,19 +142,12 @@ public enum Exporter {
         return (export(publicRegister, format: format), validation.diagnostics)
     }
 
-    /// Writes every export into the site (`data/export/`); returns the number of files.
-    static func writeSiteFiles(_ register: PublicRegister, to output: SiteOutput) throws(SiteOutput.Failure) -> Int {
-        // The formats are independent: make and write them on all cores, one at a time per core.
-        let failures = formats.parallelMap { format -> SiteOutput.Failure? in
-            guard let text = exportBytes(register, format: format, listLosses: false)?.bytes else { return nil }
-            do throws(SiteOutput.Failure) {
-                try output.write("data/export/\(format).\(format == "ats-json" ? "json" : "csv")", text)
-                return nil
-            } catch {
-                return error
+    /// Every export as a file of the site (`data/export/`).
+    static func siteFiles(_ register: PublicRegister) -> [SiteBuilder.DataFile] {
+        formats.map { format in
+            SiteBuilder.DataFile("data/export/\(format).\(format == "ats-json" ? "json" : "csv")") {
+                exportBytes(register, format: format, listLosses: false)?.bytes ?? []
             }
         }
-        if let failure = failures.compactMap({ $0 }).first { throw failure }
-        return formats.count
     }
 }

@@ -127,6 +127,17 @@ public enum SiteBuilder {
         return (pages, files + pages.count)
     }
 
+    /// A file of open data or an export: where it goes and how to make it.
+    struct DataFile: Sendable {
+        var path: String
+        var make: @Sendable () throws(SiteOutput.Failure) -> [UInt8]
+
+        init(_ path: String, make: @escaping @Sendable () throws(SiteOutput.Failure) -> [UInt8]) {
+            self.path = path
+            self.make = make
+        }
+    }
+
     /// A list page to render: where it goes, its template, and how to make its values.
     struct PageJob: Sendable {
         var path: String
@@ -253,19 +264,30 @@ public enum SiteBuilder {
         }
         let siteTitle = contexts.strings(layout.defaultLanguage)["site_title"] ?? "Algorithm register"
         let organization = register.settings.organization.text(layout.defaultLanguage, fallback: layout.defaultLanguage)
-        // From the systems' JSON files just written, one at a time, rather than holding them all.
-        try output.write(OpenData.registerJSON, try OpenData.registerJSON(register, layout: layout) { (id) throws(SiteOutput.Failure) in
-            try output.read(OpenData.systemJSON(id))
-        })
-        timer.lap("  register.json")
-        try output.write(OpenData.registerCSV, OpenData.csv(register, layout: layout))
-        try output.write(OpenData.schemaJSON, OpenData.schemaValue(register.schema).jsonText(pretty: true) + "\n")
-        try output.write(OpenData.feed, OpenData.atom(register, layout: layout, title: "\(siteTitle) — \(organization)"))
-        try output.write(OpenData.sitemap, OpenData.sitemap(pagePaths, layout: layout))
-        files += 5
-        timer.lap("  csv, schema, feed, sitemap")
-        files += try Exporter.writeSiteFiles(register, to: output)
-        timer.lap("  exports")
+        let sitemapPaths = pagePaths
+        // The open data and the exports are independent files: made on all cores, largest first.
+        let dataFiles = [
+            // From the systems' JSON files just written, one at a time, rather than holding them all.
+            DataFile(OpenData.registerJSON) { () throws(SiteOutput.Failure) in
+                try OpenData.registerJSON(register, layout: layout) { (id) throws(SiteOutput.Failure) in try output.read(OpenData.systemJSON(id)) }
+            },
+            DataFile(OpenData.registerCSV) { OpenData.csv(register, layout: layout) },
+        ] + Exporter.siteFiles(register) + [
+            DataFile(OpenData.feed) { Array(OpenData.atom(register, layout: layout, title: "\(siteTitle) — \(organization)").utf8) },
+            DataFile(OpenData.sitemap) { Array(OpenData.sitemap(sitemapPaths, layout: layout).utf8) },
+            DataFile(OpenData.schemaJSON) { Array((OpenData.schemaValue(register.schema).jsonText(pretty: true) + "\n").utf8) },
+        ]
+        let failures = dataFiles.parallelMap { file -> SiteOutput.Failure? in
+            do throws(SiteOutput.Failure) {
+                try output.write(file.path, try file.make())
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        files += dataFiles.count
+        timer.lap("  open data and exports")
         files += try copyAssets(templates, to: output)
         return (pagePaths.count, files)
     }
