@@ -31,9 +31,10 @@ public struct PublicRegister: Sendable {
         aboutPages = register.aboutPages
         plan = register.plan
         reports = register.reports
-        let privateFields = register.schema.fields
+        let privacy = PrivateFields(register.schema.fields)
         let registerRoot = register.root + "/"
-        systems = register.entries.filter { includeDrafts || !$0.isDraft }.map { entry in
+        // Each entry on its own: projected on all cores.
+        systems = register.entries.filter { includeDrafts || !$0.isDraft }.parallelMap { entry in
             let relative = entry.file.hasPrefix(registerRoot) ? String(entry.file.dropFirst(registerRoot.count)) : entry.file
             var changes = history.changes(for: relative)
             for translation in entry.translations.values {
@@ -42,11 +43,11 @@ public struct PublicRegister: Sendable {
             }
             changes.sort { ($0.date, $0.message) > ($1.date, $1.message) }
             let translations = entry.translations.mapValues {
-                Entry.Translation(file: $0.file, fields: Self.removePrivate($0.fields, schema: privateFields), body: $0.body)
+                Entry.Translation(file: $0.file, fields: privacy.removed(from: $0.fields), body: $0.body)
             }
             return System(
                 id: entry.id,
-                fields: Self.removePrivate(entry.fields, schema: privateFields),
+                fields: privacy.removed(from: entry.fields),
                 body: entry.body,
                 translations: translations,
                 firstPublished: changes.last?.date ?? entry.publicationDate,
@@ -59,26 +60,43 @@ public struct PublicRegister: Sendable {
             ?? "1970-01-01"
     }
 
-    /// Removes every field marked `x-private`, at any depth, including inside lists.
-    static func removePrivate(_ object: Object, schema fields: [EntrySchema.Field]) -> Object {
-        var result = Object()
-        for member in object.members {
-            let field = fields.first { $0.key == member.key }
-            if field?.isPrivate == true { continue }
-            var copy = member
-            if let children = field?.children, !children.isEmpty {
-                copy.value = removePrivate(member.value, schema: children)
-            }
-            result.set(copy)
-        }
-        return result
-    }
+    /// The fields marked `x-private` at one level of the schema, and the fields whose values
+    /// hold private fields deeper down. Objects with neither are shared as they are, not copied.
+    struct PrivateFields: Sendable {
+        var dropped: Set<String> = []
+        var nested: [String: PrivateFields] = [:]
 
-    static func removePrivate(_ value: Value, schema fields: [EntrySchema.Field]) -> Value {
-        switch value.kind {
-        case .object(let object): return Value(.object(removePrivate(object, schema: fields)), at: value.location)
-        case .array(let items): return Value(.array(items.map { removePrivate($0, schema: fields) }), at: value.location)
-        default: return value
+        init(_ fields: [EntrySchema.Field]) {
+            for field in fields {
+                if field.isPrivate {
+                    dropped.insert(field.key)
+                } else if !field.children.isEmpty {
+                    let inner = PrivateFields(field.children)
+                    if !inner.isEmpty { nested[field.key] = inner }
+                }
+            }
+        }
+
+        var isEmpty: Bool { dropped.isEmpty && nested.isEmpty }
+
+        /// Removes every field marked `x-private`, at any depth, including inside lists.
+        func removed(from object: Object) -> Object {
+            guard object.members.contains(where: { dropped.contains($0.key) || nested[$0.key] != nil }) else { return object }
+            var result = Object()
+            for member in object.members where !dropped.contains(member.key) {
+                var copy = member
+                if let inner = nested[member.key] { copy.value = inner.removed(from: member.value) }
+                result.set(copy)
+            }
+            return result
+        }
+
+        func removed(from value: Value) -> Value {
+            switch value.kind {
+            case .object(let object): return Value(.object(removed(from: object)), at: value.location)
+            case .array(let items): return Value(.array(items.map { removed(from: $0) }), at: value.location)
+            default: return value
+            }
         }
     }
 
