@@ -211,8 +211,7 @@ public enum SiteBuilder {
             var pageContexts = PageContexts(register: register, templates: templates, layout: layout)
             pageContexts.prepareLists()
             timer.lap("  cards and facets")
-            let contexts = pageContexts
-            try writeListPages(register, contexts: contexts, layout: layout, templates: templates, to: output, pagePaths: &pagePaths, files: &files)
+            try writeListPages(register, contexts: pageContexts, layout: layout, templates: templates, to: output, pagePaths: &pagePaths, files: &files)
         }
         let contexts = PageContexts(register: register, templates: templates, layout: layout)
         timer.lap("  list pages, 404 and reports")

@@ -134,15 +134,10 @@ enum ContentChecks {
     static func findPlaceholder(in text: String) -> (word: String, offset: Int)? {
         var text = text
         return text.withUTF8 { bytes in
-            guard let match = placeholderMatch(in: bytes) else { return nil }
+            guard let match = scan(bytes).placeholder else { return nil }
             return (String(decoding: UnsafeBufferPointer(rebasing: bytes[match]), as: UTF8.self),
                     String(decoding: UnsafeBufferPointer(rebasing: bytes[..<match.lowerBound]), as: UTF8.self).unicodeScalars.count)
         }
-    }
-
-    /// Where the first placeholder word is.
-    static func placeholderMatch(in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
-        scan(bytes).placeholder
     }
 
     /// One pass over a text: whether it holds a byte every link needs (`]` or `<`, and `:` with
