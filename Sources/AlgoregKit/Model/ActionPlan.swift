@@ -61,11 +61,7 @@ public struct ActionPlan: Sendable {
     type: object
     additionalProperties: false
     required: [initiatives, actions]
-    $defs:
-      text:
-        anyOf:
-          - {type: string, minLength: 2}
-          - {type: object, minProperties: 1, additionalProperties: {type: string, minLength: 2}}
+    \#(LocalizedText.schemaDefinitions)
     properties:
       title: {$ref: "#/$defs/text"}
       initiatives:
@@ -134,11 +130,7 @@ public struct ReportNarrative: Sendable {
     type: object
     additionalProperties: false
     required: [year, title, publication_date]
-    $defs:
-      text:
-        anyOf:
-          - {type: string, minLength: 2}
-          - {type: object, minProperties: 1, additionalProperties: {type: string, minLength: 2}}
+    \#(LocalizedText.schemaDefinitions)
     properties:
       year: {type: integer, minimum: 1990, maximum: 2999}
       title: {$ref: "#/$defs/text"}

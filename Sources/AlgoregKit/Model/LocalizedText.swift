@@ -1,5 +1,15 @@
 /// Text given per language, e.g. `{en: Mobility, nl: Mobiliteit}`, or one plain string for all.
 public struct LocalizedText: Sendable, Equatable {
+    /// `$defs` for the plan's and the report narratives' own schemas: a text is one string, or
+    /// a string per language code (`#/$defs/text`).
+    static let schemaDefinitions = """
+        $defs:
+          text:
+            anyOf:
+              - {type: string, minLength: 2}
+              - {type: object, minProperties: 1, additionalProperties: {type: string, minLength: 2}}
+        """
+
     public var byLanguage: [String: String]
 
     public init(_ byLanguage: [String: String]) { self.byLanguage = byLanguage }
