@@ -265,4 +265,20 @@ import Testing
             #expect(!text.contains("owner_direct_phone") && !text.contains("internal_notes"))
         }
     }
+
+    /// The site streams its exports to disk a piece at a time; the pieces make the same file.
+    @Test func streamedExportsEqualTheWholeExport() throws {
+        let register = PublicRegister(try #require(RegisterValidator.validate(TestSupport.exampleRegistry.path).register), history: .none)
+        for format in Exporter.formats {
+            var pieces: [[UInt8]] = []
+            var sink = ByteSink(drainSize: 512) { pieces.append(Array($0)) }
+            _ = Exporter.export(register, format: format, listLosses: false, into: &sink)
+            sink.flush()
+            #expect(sink.bytes.isEmpty)
+            #expect(pieces.count > 2, "\(format) came in \(pieces.count) pieces")
+            #expect(pieces.dropLast().allSatisfy { $0.count >= 512 })
+            let whole = try #require(Exporter.export(register, format: format, listLosses: false)).text
+            #expect(String(decoding: pieces.joined(), as: UTF8.self) == whole, "\(format)")
+        }
+    }
 }

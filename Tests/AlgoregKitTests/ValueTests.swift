@@ -16,6 +16,30 @@ import Testing
         #expect(object.keys == ["a"])
         #expect(object["a"] == Value(.integer(2)))
     }
+
+    /// Small objects are searched in order, large ones through an index: both find every key,
+    /// across growing past the threshold and shrinking below it.
+    @Test func objectFindsKeysOnBothSidesOfTheIndexThreshold() {
+        var object = Object()
+        let keys = (0..<(Object.indexedFrom * 2)).map { "field_\($0)" }
+        for (number, key) in keys.enumerated() {
+            object.set(Member(key: key, value: Value(.integer(number))))
+            #expect(keys[...number].enumerated().allSatisfy { object[$1] == Value(.integer($0)) })
+            #expect(object["missing"] == nil)
+        }
+        object.set(Member(key: "field_3", value: Value(.string("replaced"))))
+        #expect(object.count == keys.count && object["field_3"] == Value(.string("replaced")))
+        for key in keys.prefix(keys.count - 2) { object.remove(key) }
+        #expect(object.keys == Array(keys.suffix(2)))
+        #expect(object[keys.last!] == Value(.integer(keys.count - 1)) && object["field_0"] == nil)
+    }
+
+    @Test func locationsKeepLinesAndColumns() {
+        let location = SourceLocation(line: 120_000, column: 77)
+        #expect(location.line == 120_000 && location.column == 77)
+        #expect(location.shifted(byLines: 3) == SourceLocation(line: 120_003, column: 77))
+        #expect(SourceLocation(line: 2, column: 9) < SourceLocation(line: 3, column: 1))
+    }
 }
 
 @Suite struct TextUtilityTests {

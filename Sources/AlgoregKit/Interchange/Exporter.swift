@@ -12,18 +12,20 @@ public enum Exporter {
     }
 
     public static func export(_ register: PublicRegister, format: String, listLosses: Bool = true) -> Output? {
-        exportBytes(register, format: format, listLosses: listLosses).map {
-            Output(text: String(decoding: $0.bytes, as: UTF8.self), notCarried: $0.notCarried)
-        }
+        var sink = ByteSink()
+        guard let notCarried = export(register, format: format, listLosses: listLosses, into: &sink) else { return nil }
+        return Output(text: String(decoding: sink.bytes, as: UTF8.self), notCarried: notCarried)
     }
 
-    /// The export as UTF-8 bytes, made row by row without holding the whole table.
-    static func exportBytes(_ register: PublicRegister, format: String, listLosses: Bool) -> (bytes: [UInt8], notCarried: [String])? {
-        if format == "ats-json" { return atsJSON(register, listLosses: listLosses) }
+    /// The export as UTF-8 bytes, made row by row into the sink; returns what was not carried,
+    /// or nil for a format there is no such export for.
+    static func export(_ register: PublicRegister, format: String, listLosses: Bool, into sink: inout ByteSink) -> [String]? {
+        if format == "ats-json" { return atsJSON(register, listLosses: listLosses, into: &sink) }
         guard let preset = ImportPreset.named(format) else { return nil }
-        var output: [UInt8] = []
-        let notCarried = rows(register, preset: preset, listLosses: listLosses) { CSVReader.appendRow($0, to: &output) }
-        return (output, notCarried)
+        return rows(register, preset: preset, listLosses: listLosses) { cells in
+            CSVReader.appendRow(cells, to: &sink.bytes)
+            sink.drainIfFull()
+        }
     }
 
     /// What fills a column: a field through its mapping, or one value for every row.
@@ -117,21 +119,23 @@ public enum Exporter {
     }
 
     /// ATS 0.3.1 JSON: one object per system with the standard's field names.
-    static func atsJSON(_ register: PublicRegister, listLosses: Bool) -> (bytes: [UInt8], notCarried: [String]) {
-        var columns: [String] = []
-        var systems: [String] = []
-        let notCarried = rows(register, preset: ImportPreset.ats031, listLosses: listLosses) { cells in
-            guard !columns.isEmpty else { columns = cells; return }
-            systems.append(Value(.object(Object(zip(columns, cells).compactMap { column, cell in
-                cell.isEmpty ? nil : Member(key: column, value: Value(.string(cell)))
-            }))).jsonText(pretty: true))
-        }
+    static func atsJSON(_ register: PublicRegister, listLosses: Bool, into sink: inout ByteSink) -> [String] {
         let document = Value(.object(Object([
             Member(key: "standard", value: Value(.string("Algorithmic Transparency Standard"))),
             Member(key: "standard_version", value: Value(.string("0.3.1"))),
             Member(key: "systems", value: Value(.array([]))),
         ])))
-        return (document.prettyJSON(lastArrayItems: systems), notCarried)
+        var splice = PrettyJSONSplice(document, into: &sink)
+        var columns: [String] = []
+        let notCarried = rows(register, preset: ImportPreset.ats031, listLosses: listLosses) { cells in
+            guard !columns.isEmpty else { columns = cells; return }
+            let system = Value(.object(Object(zip(columns, cells).compactMap { column, cell in
+                cell.isEmpty ? nil : Member(key: column, value: Value(.string(cell)))
+            })))
+            splice.append(Array(system.jsonText(pretty: true).utf8), into: &sink)
+        }
+        splice.finish(into: &sink)
+        return notCarried
     }
 
     /// Validates the register and exports it; nil register when it has errors.
@@ -145,8 +149,8 @@ public enum Exporter {
     /// Every export as a file of the site (`data/export/`).
     static func siteFiles(_ register: PublicRegister) -> [SiteBuilder.DataFile] {
         formats.map { format in
-            SiteBuilder.DataFile("data/export/\(format).\(format == "ats-json" ? "json" : "csv")") {
-                exportBytes(register, format: format, listLosses: false)?.bytes ?? []
+            SiteBuilder.DataFile("data/export/\(format).\(format == "ats-json" ? "json" : "csv")") { sink in
+                _ = export(register, format: format, listLosses: false, into: &sink)
             }
         }
     }

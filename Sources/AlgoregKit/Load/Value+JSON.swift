@@ -292,42 +292,39 @@ extension Value {
     }
 }
 
-extension Value {
-    /// Pretty JSON of an object whose last member is an empty array, with that array's items
-    /// given as pretty JSON texts of their own: the same bytes as writing the whole value, but
-    /// each item is serialised once (a system's JSON file and the register's list share it).
-    func prettyJSON(lastArrayItems items: [String]) -> [UInt8] {
-        prettyJSON(count: items.count) { Array(items[$0].utf8) }
-    }
+/// Pretty JSON of an object whose last member is an empty array, with that array's items
+/// given as pretty JSON texts of their own: the same bytes as writing the whole value, but each
+/// item is serialised once (a system's JSON file and the register's list share it) and the items
+/// go to the sink one by one, so they need not all be held at once.
+struct PrettyJSONSplice {
+    private var count = 0
 
-    /// The same, with item `i` (pretty JSON, a trailing line break allowed) asked for when it
-    /// is written, so the items need not all be held at once.
-    func prettyJSON<Failure: Error>(count: Int, item: (Int) throws(Failure) -> [UInt8]) throws(Failure) -> [UInt8] {
-        var text = jsonText(pretty: true)
+    /// Writes `value` up to its last member's array.
+    init(_ value: Value, into sink: inout ByteSink) {
+        var text = value.jsonText(pretty: true)
         precondition(text.hasSuffix("[]\n}"), "the last member must be an empty array")
         text.removeLast("[]\n}".utf8.count)
-        var output: [UInt8] = Array(text.utf8)
-        if count == 0 {
-            output += Array("[]".utf8)
-        } else {
-            output.append(UInt8(ascii: "["))
-            for index in 0..<count {
-                output += Array((index == 0 ? "\n    " : ",\n    ").utf8)
-                var bytes = try item(index)
-                if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
-                // JSON text has line breaks only between values, never inside a string.
-                var copied = 0
-                for position in bytes.indices where bytes[position] == UInt8(ascii: "\n") {
-                    output += bytes[copied...position]
-                    output += [32, 32, 32, 32]
-                    copied = position + 1
-                }
-                output += bytes[copied...]
-            }
-            output += Array("\n  ]".utf8)
+        sink.append(text)
+    }
+
+    /// One item, pretty JSON (a trailing line break allowed), indented to its place.
+    mutating func append(_ item: [UInt8], into sink: inout ByteSink) {
+        sink.append(count == 0 ? "[\n    " : ",\n    ")
+        count += 1
+        let end = item.last == UInt8(ascii: "\n") ? item.count - 1 : item.count
+        // JSON text has line breaks only between values, never inside a string.
+        var copied = 0
+        for position in 0..<end where item[position] == UInt8(ascii: "\n") {
+            sink.append(contentsOf: item[copied...position])
+            sink.append(contentsOf: [32, 32, 32, 32])
+            copied = position + 1
         }
-        output += Array("\n}\n".utf8)
-        return output
+        sink.append(contentsOf: item[copied..<end])
+        sink.drainIfFull()
+    }
+
+    func finish(into sink: inout ByteSink) {
+        sink.append(count == 0 ? "[]\n}\n" : "\n  ]\n}\n")
     }
 }
 

@@ -1,11 +1,23 @@
 /// A position in a source file, 1-based, columns counted in Unicode scalars.
 public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
+    // Stored in 32 bits each: every value and key of a register carries one, and a file is
+    // never near four billion lines (the loader refuses files over 50 MB).
+    private var storedLine: UInt32
+    private var storedColumn: UInt32
+
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = UInt32(clamping: newValue) }
+    }
+
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = UInt32(clamping: newValue) }
+    }
 
     public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
+        storedLine = UInt32(clamping: line)
+        storedColumn = UInt32(clamping: column)
     }
 
     public static let start = SourceLocation(line: 1, column: 1)
@@ -58,21 +70,28 @@ public struct Member: Sendable {
     }
 }
 
-/// Members in source order with a key index: order matters for output, lookup for validation.
+/// Members in source order: order matters for output, lookup for validation. Objects of more
+/// than `indexedFrom` members also keep a key index; smaller ones, nearly all of a register's,
+/// are searched in order, which is as fast at that size and saves a dictionary per object.
 public struct Object: Sendable {
     public private(set) var members: [Member]
-    private var index: [String: Int]
+    private var index: [String: Int]?
+    static let indexedFrom = 16
 
     public init(_ members: [Member] = []) {
         self.members = []
-        self.index = [:]
         for member in members { set(member) }
     }
 
     /// Members with distinct keys and their index already made (the YAML loader builds both).
     init(uniqueMembers members: [Member], index: [String: Int]) {
         self.members = members
-        self.index = index
+        self.index = members.count >= Self.indexedFrom ? index : nil
+    }
+
+    private func position(_ key: String) -> Int? {
+        if let index { return index[key] }
+        return members.firstIndex { $0.key == key }
     }
 
     public var count: Int { members.count }
@@ -80,26 +99,35 @@ public struct Object: Sendable {
     public var isEmpty: Bool { members.isEmpty }
 
     public func member(_ key: String) -> Member? {
-        index[key].map { members[$0] }
+        position(key).map { members[$0] }
     }
 
     public subscript(key: String) -> Value? {
-        index[key].map { members[$0].value }
+        position(key).map { members[$0].value }
     }
 
     /// Replaces the member with the same key in place, or appends it.
     public mutating func set(_ member: Member) {
-        if let position = index[member.key] {
+        if let position = position(member.key) {
             members[position] = member
-        } else {
-            index[member.key] = members.count
-            members.append(member)
+            return
+        }
+        members.append(member)
+        if index != nil {
+            index![member.key] = members.count - 1
+        } else if members.count >= Self.indexedFrom {
+            makeIndex()
         }
     }
 
     public mutating func remove(_ key: String) {
-        guard let position = index[key] else { return }
+        guard let position = position(key) else { return }
         members.remove(at: position)
+        index = nil
+        if members.count >= Self.indexedFrom { makeIndex() }
+    }
+
+    private mutating func makeIndex() {
         index = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1.key, $0) })
     }
 }

@@ -61,11 +61,13 @@ enum OpenData {
 
     /// `register.json` from each system's own JSON text (as in `systems/<id>.json`), indented
     /// into place: the same bytes as writing the whole value, without serialising it twice.
-    static func registerJSON<Failure: Error>(_ register: PublicRegister, layout: SiteLayout, systemJSON: (String) throws(Failure) -> [UInt8]) throws(Failure) -> [UInt8] {
-        let systems = register.systems
-        return try registerValue(count: systems.count, register: register, layout: layout).prettyJSON(count: systems.count) { (index) throws(Failure) in
-            try systemJSON(systems[index].id)
+    static func registerJSON<Failure: Error>(_ register: PublicRegister, layout: SiteLayout, into sink: inout ByteSink,
+                                             systemJSON: (String) throws(Failure) -> [UInt8]) throws(Failure) {
+        var splice = PrettyJSONSplice(registerValue(count: register.systems.count, register: register, layout: layout), into: &sink)
+        for system in register.systems {
+            splice.append(try systemJSON(system.id), into: &sink)
         }
+        splice.finish(into: &sink)
     }
 
     /// The entry schema without private fields, as JSON.
@@ -80,18 +82,17 @@ enum OpenData {
     }
 
     /// One row per system; lists of text joined with "; ", lists of groups as JSON text.
-    static func csv(_ register: PublicRegister, layout: SiteLayout) -> [UInt8] {
+    static func csv(_ register: PublicRegister, layout: SiteLayout, into sink: inout ByteSink) {
         let fields = register.schema.fields.filter { !$0.isPrivate }
-        var output: [UInt8] = []
-        CSVReader.appendRow(["id", "url"] + fields.map(\.key) + ["description", "first_published", "last_updated"], to: &output)
+        CSVReader.appendRow(["id", "url"] + fields.map(\.key) + ["description", "first_published", "last_updated"], to: &sink.bytes)
         for system in register.systems {
             var row = [system.id, layout.absolute(SiteLayout.system(system.id))]
             for field in fields {
                 row.append(system.fields[field.key].map(flatten) ?? "")
             }
-            CSVReader.appendRow(row + [system.body, system.firstPublished ?? "", system.lastUpdated ?? ""], to: &output)
+            CSVReader.appendRow(row + [system.body, system.firstPublished ?? "", system.lastUpdated ?? ""], to: &sink.bytes)
+            sink.drainIfFull()
         }
-        return output
     }
 
     static func flatten(_ value: Value) -> String {

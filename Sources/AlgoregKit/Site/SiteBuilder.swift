@@ -87,6 +87,7 @@ public enum SiteBuilder {
         }
         do {
             guard let publicRegister = try publicRegister(), let templates = templateSet else { return failed() }
+            returnFreedMemory()
             timer.lap("templates, history, public")
             let (pages, files) = try write(publicRegister, templates, output)
             timer.lap("write")
@@ -130,9 +131,10 @@ public enum SiteBuilder {
     /// A file of open data or an export: where it goes and how to make it.
     struct DataFile: Sendable {
         var path: String
-        var make: @Sendable () throws(SiteOutput.Failure) -> [UInt8]
+        /// Writes the file's bytes into the sink, which streams them to disk.
+        var make: @Sendable (inout ByteSink) throws(SiteOutput.Failure) -> Void
 
-        init(_ path: String, make: @escaping @Sendable () throws(SiteOutput.Failure) -> [UInt8]) {
+        init(_ path: String, make: @escaping @Sendable (inout ByteSink) throws(SiteOutput.Failure) -> Void) {
             self.path = path
             self.make = make
         }
@@ -213,6 +215,7 @@ public enum SiteBuilder {
             timer.lap("  cards and facets")
             try writeListPages(register, contexts: pageContexts, layout: layout, templates: templates, to: output, pagePaths: &pagePaths, files: &files)
         }
+        returnFreedMemory()
         let contexts = PageContexts(register: register, templates: templates, layout: layout)
         timer.lap("  list pages, 404 and reports")
         // Systems: every language's page and the JSON, rendered on all cores.
@@ -267,18 +270,18 @@ public enum SiteBuilder {
         // The open data and the exports are independent files: made on all cores, largest first.
         let dataFiles = [
             // From the systems' JSON files just written, one at a time, rather than holding them all.
-            DataFile(OpenData.registerJSON) { () throws(SiteOutput.Failure) in
-                try OpenData.registerJSON(register, layout: layout) { (id) throws(SiteOutput.Failure) in try output.read(OpenData.systemJSON(id)) }
+            DataFile(OpenData.registerJSON) { (sink) throws(SiteOutput.Failure) in
+                try OpenData.registerJSON(register, layout: layout, into: &sink) { (id) throws(SiteOutput.Failure) in try output.read(OpenData.systemJSON(id)) }
             },
-            DataFile(OpenData.registerCSV) { OpenData.csv(register, layout: layout) },
+            DataFile(OpenData.registerCSV) { OpenData.csv(register, layout: layout, into: &$0) },
         ] + Exporter.siteFiles(register) + [
-            DataFile(OpenData.feed) { Array(OpenData.atom(register, layout: layout, title: "\(siteTitle) — \(organization)").utf8) },
-            DataFile(OpenData.sitemap) { Array(OpenData.sitemap(sitemapPaths, layout: layout).utf8) },
-            DataFile(OpenData.schemaJSON) { Array((OpenData.schemaValue(register.schema).jsonText(pretty: true) + "\n").utf8) },
+            DataFile(OpenData.feed) { $0.append(OpenData.atom(register, layout: layout, title: "\(siteTitle) — \(organization)")) },
+            DataFile(OpenData.sitemap) { $0.append(OpenData.sitemap(sitemapPaths, layout: layout)) },
+            DataFile(OpenData.schemaJSON) { $0.append(OpenData.schemaValue(register.schema).jsonText(pretty: true) + "\n") },
         ]
         let failures = dataFiles.parallelMap { file -> SiteOutput.Failure? in
             do throws(SiteOutput.Failure) {
-                try output.write(file.path, try file.make())
+                try output.stream(file.path, file.make)
                 return nil
             } catch {
                 return error

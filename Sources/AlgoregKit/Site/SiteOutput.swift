@@ -132,31 +132,57 @@ struct SiteOutput {
     /// POSIX calls: a build writes tens of thousands of files, and Foundation's folder checks
     /// and `Data` copies cost more than the writing. Folders are made when the open says so.
     func write(_ relative: String, _ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) {
-        let path = staging.path + "/" + relative
-        func failure(_ code: Int32) -> Failure {
-            .io(Diagnostic(file: "\(displayOutput)/\(relative)", location: nil, code: .outputFailed,
-                message: "The file cannot be written: \(String(cString: strerror(code))).", fix: "Check the disk space and permissions."))
+        let descriptor = try create(relative)
+        defer { close(descriptor) }
+        if let code = Self.writeAll(buffer, to: descriptor) { throw failure(relative, code) }
+    }
+
+    /// Writes one file in pieces as `body` makes them, so a large file is never held whole.
+    func stream(_ relative: String, _ body: (inout ByteSink) throws(Failure) -> Void) throws(Failure) {
+        let descriptor = try create(relative)
+        defer { close(descriptor) }
+        var failedWith: Int32?
+        var sink = ByteSink { buffer in
+            if failedWith == nil { failedWith = Self.writeAll(buffer, to: descriptor) }
         }
+        try body(&sink)
+        sink.flush()
+        if let failedWith { throw failure(relative, failedWith) }
+    }
+
+    private func failure(_ relative: String, _ code: Int32) -> Failure {
+        .io(Diagnostic(file: "\(displayOutput)/\(relative)", location: nil, code: .outputFailed,
+            message: "The file cannot be written: \(String(cString: strerror(code))).", fix: "Check the disk space and permissions."))
+    }
+
+    /// Opens a file of the staging folder for writing, making its folders when they are missing.
+    private func create(_ relative: String) throws(Failure) -> Int32 {
+        let path = staging.path + "/" + relative
         var descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if descriptor < 0, errno == ENOENT {
             do {
                 try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             } catch {
-                throw failure(errno)
+                throw failure(relative, errno)
             }
             descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         }
-        guard descriptor >= 0 else { throw failure(errno) }
-        defer { close(descriptor) }
+        guard descriptor >= 0 else { throw failure(relative, errno) }
+        return descriptor
+    }
+
+    /// The error number, or nil when every byte was written.
+    private static func writeAll(_ buffer: UnsafeBufferPointer<UInt8>, to descriptor: Int32) -> Int32? {
         var written = 0
         while written < buffer.count {
             let result = Foundation.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
             if result < 0 {
                 if errno == EINTR { continue }
-                throw failure(errno)
+                return errno
             }
             written += result
         }
+        return nil
     }
 
     func copy(_ source: URL, to relative: String) throws(Failure) {
