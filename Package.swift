@@ -40,7 +40,11 @@ let package = Package(
                 "AlgoregKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
-            ]
+            ],
+            // Debian's libmimalloc-dev replaces glibc's malloc in the whole process: a build
+            // allocates millions of small strings and arrays on both cores, and mimalloc makes
+            // it about a sixth faster (README, Benchmarks).
+            linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]
         ),
         .testTarget(
             name: "AlgoregKitTests",

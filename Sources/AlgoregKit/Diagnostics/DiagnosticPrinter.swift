@@ -131,9 +131,12 @@ public enum DiagnosticPrinter {
 enum StableHash {
     static func hex(_ text: String) -> String {
         var a: UInt64 = 0xcbf29ce484222325, b: UInt64 = 0x84222325cbf29ce4
-        for byte in text.utf8 {
-            a = (a ^ UInt64(byte)) &* 0x100000001b3
-            b = (b ^ UInt64(byte)) &* 0x100000001b3 &+ 0x9e3779b97f4a7c15
+        var text = text
+        text.withUTF8 { bytes in
+            for byte in bytes {
+                a = (a ^ UInt64(byte)) &* 0x100000001b3
+                b = (b ^ UInt64(byte)) &* 0x100000001b3 &+ 0x9e3779b97f4a7c15
+            }
         }
         return String(format: "%016llx%016llx", a, b)
     }

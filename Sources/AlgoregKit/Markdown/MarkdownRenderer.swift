@@ -15,6 +15,10 @@ public enum MarkdownRenderer {
     /// `headingOffset` demotes headings (1 turns `#` into `<h2>`), so a description's headings
     /// sit below the page's own section headings.
     public static func html(_ markdown: String, headingOffset: Int = 0) -> String {
+        plainParagraph(markdown) ?? cmarkHTML(markdown, headingOffset: headingOffset)
+    }
+
+    static func cmarkHTML(_ markdown: String, headingOffset: Int) -> String {
         _ = registered
         let options = CMARK_OPT_SAFE | CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES | CMARK_OPT_SMART
         guard let parser = cmark_parser_new(options) else { return "" }
@@ -50,6 +54,47 @@ public enum MarkdownRenderer {
         }
     }
 
+    /// The HTML cmark-gfm makes of a text that can only be one paragraph of words, without
+    /// running it: most short fields are that, and a parser per field costs more than the text.
+    /// Anything that could be Markdown syntax, a smart quote or dash, an autolink or need
+    /// escaping returns nil and goes through cmark; `MarkdownTests` compares the two.
+    static func plainParagraph(_ markdown: String) -> String? {
+        var text = markdown.utf8[...]
+        while text.last == UInt8(ascii: "\n") { text = text.dropLast() }
+        guard !text.isEmpty else { return nil }
+        var lineStart = true
+        // The last three bytes, lowercased ASCII letters, to spot `www.`.
+        var lastThree: UInt32 = 0
+        var previous: UInt8 = 0
+        for byte in text {
+            if lineStart {
+                // A letter first: no list, heading, quote, fence, table, HTML or indented code.
+                guard (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") else { return nil }
+                lineStart = false
+            }
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "?"), 0x80...0xFF:
+                break
+            case UInt8(ascii: " "):
+                // Two spaces could end a line with a hard break; one before a line end is dropped.
+                if previous == UInt8(ascii: " ") { return nil }
+            case UInt8(ascii: "."), UInt8(ascii: "-"):
+                // `...` and `--` turn into an ellipsis and dashes; `www.` into a link.
+                if previous == byte || (byte == UInt8(ascii: ".") && lastThree == 0x77_77_77) { return nil }
+            case UInt8(ascii: "\n"):
+                if previous == UInt8(ascii: " ") || previous == UInt8(ascii: "\n") { return nil }
+                lineStart = true
+            default:
+                return nil
+            }
+            previous = byte
+            lastThree = (lastThree << 8 | UInt32(byte | 0x20)) & 0xFF_FF_FF
+        }
+        if previous == UInt8(ascii: " ") { return nil }
+        return "<p>" + String(Substring(text)) + "</p>\n"
+    }
+
     static func isAllowed(_ url: String) -> Bool {
         let bytes = url.utf8
         // The scheme is what comes before a `:` that comes before any `/`, `?` or `#`; relative
@@ -59,5 +104,24 @@ public enum MarkdownRenderer {
         let scheme = String(decoding: bytes[..<end], as: UTF8.self).lowercased()
         if scheme == "mailto" { return true }
         return (scheme == "https" || scheme == "http") && bytes[bytes.index(after: end)...].starts(with: "//".utf8)
+    }
+}
+
+/// Remembers what it rendered. A system's pages in each language render the same texts
+/// wherever a translation leaves a field as it is, so each text goes through cmark once.
+final class MarkdownMemo {
+    private struct Key: Hashable {
+        var markdown: String
+        var headingOffset: Int
+    }
+
+    private var rendered: [Key: String] = [:]
+
+    func html(_ markdown: String, headingOffset: Int = 0) -> String {
+        let key = Key(markdown: markdown, headingOffset: headingOffset)
+        if let found = rendered[key] { return found }
+        let html = MarkdownRenderer.html(markdown, headingOffset: headingOffset)
+        rendered[key] = html
+        return html
     }
 }

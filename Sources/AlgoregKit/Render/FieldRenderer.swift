@@ -45,6 +45,8 @@ struct FieldRenderer {
     var strings: [String: String]
     /// Shows a department's name instead of its id.
     var departmentName: (String) -> String = { $0 }
+    /// Shared by a system's pages in every language.
+    var markdown = MarkdownMemo()
 
     static func isEmpty(_ value: Value?) -> Bool {
         guard let value else { return true }
@@ -67,7 +69,7 @@ struct FieldRenderer {
         case .bool(let flag): return HTML.escape(strings[flag ? "yes" : "no"] ?? (flag ? "Yes" : "No"))
         case .integer, .number: return HTML.escape(value.jsonText(pretty: false))
         case .string(let text):
-            if field.isMarkdown { return MarkdownRenderer.html(text) }
+            if field.isMarkdown { return markdown.html(text) }
             if !field.enumeration.isEmpty {
                 return HTML.escape(templates.valueLabel(field: field.key, value: text, language: language, fallback: defaultLanguage))
             }

@@ -272,7 +272,8 @@ struct PageContexts: Sendable {
     }
 
     /// The page of the system at `position` in `register.systems`.
-    func system(_ position: Int, language: String) -> Page {
+    /// A system's page; `markdown` carries rendered texts over to its page in the next language.
+    func system(_ position: Int, language: String, markdown: MarkdownMemo = MarkdownMemo()) -> Page {
         let system = register.systems[position]
         let isFallback = language != defaultLanguage && system.translations[language] == nil
         let short = system.value("description_short", language: language)?.string ?? ""
@@ -281,7 +282,7 @@ struct PageContexts: Sendable {
                         translatedIn: { $0 == defaultLanguage || system.translations[$0] != nil })
         let t = strings(language)
         let renderer = FieldRenderer(templates: templates, language: language, defaultLanguage: defaultLanguage, strings: t,
-                                     departmentName: { departmentName($0, language) })
+                                     departmentName: { departmentName($0, language) }, markdown: markdown)
         guard case .object(var card) = card(position, language: language) else { return page }
         var sections: [TemplateValue] = sectionFields.map { section, fields in
             [
@@ -300,7 +301,7 @@ struct PageContexts: Sendable {
             sections[0] = .object(first)
         }
         card["sections"] = .list(sections)
-        card["bodyHtml"] = .text(MarkdownRenderer.html(system.body(language: language), headingOffset: 1))
+        card["bodyHtml"] = .text(markdown.html(system.body(language: language), headingOffset: 1))
         card["lastUpdated"] = .text(system.lastUpdated ?? "")
         card["firstPublished"] = .text(system.firstPublished ?? "")
         card["history"] = .list(system.history.map { ["date": .text($0.date), "message": .text($0.message)] })

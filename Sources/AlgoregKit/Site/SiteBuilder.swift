@@ -240,8 +240,9 @@ public enum SiteBuilder {
                     if unchanged { paths.forEach { output.discard(SiteLayout.file(for: $0)) } }
                     let cached = cache?.pages(for: key)
                     var rendered: [[UInt8]] = []
+                    let markdown = MarkdownMemo()
                     for (index, language) in layout.languages.enumerated() {
-                        let html = cached?[index] ?? contexts.render("system", contexts.system(position, language: language))
+                        let html = cached?[index] ?? contexts.render("system", contexts.system(position, language: language, markdown: markdown))
                         try output.write(SiteLayout.file(for: paths[index]), html)
                         rendered.append(html)
                     }

@@ -85,8 +85,8 @@ struct SiteOutput {
         let source = output.path + "/" + relative
         let target = staging.path + "/" + relative
         if link(source, target) == 0 { return true }
-        guard errno == ENOENT, access(source, F_OK) == 0 else { return false }
-        try? FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        guard errno == ENOENT, access(source, F_OK) == 0, let slash = target.utf8.lastIndex(of: UInt8(ascii: "/")),
+              Self.makeFolders(String(target[..<slash])) == nil else { return false }
         return link(source, target) == 0
     }
 
@@ -159,16 +159,21 @@ struct SiteOutput {
     private func create(_ relative: String) throws(Failure) -> Int32 {
         let path = staging.path + "/" + relative
         var descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if descriptor < 0, errno == ENOENT {
-            do {
-                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            } catch {
-                throw failure(relative, errno)
-            }
+        if descriptor < 0, errno == ENOENT, let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            if let code = Self.makeFolders(String(path[..<slash])) { throw failure(relative, code) }
             descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         }
         guard descriptor >= 0 else { throw failure(relative, errno) }
         return descriptor
+    }
+
+    /// `mkdir -p`: the missing folders from the innermost existing one down. Returns the error
+    /// number, or nil when the folder exists.
+    private static func makeFolders(_ folder: String) -> Int32? {
+        if mkdir(folder, 0o755) == 0 || errno == EEXIST { return nil }
+        guard errno == ENOENT, let slash = folder.utf8.lastIndex(of: UInt8(ascii: "/")), slash != folder.utf8.startIndex else { return errno }
+        if let code = makeFolders(String(folder[..<slash])) { return code }
+        return mkdir(folder, 0o755) == 0 || errno == EEXIST ? nil : errno
     }
 
     /// The error number, or nil when every byte was written.
