@@ -44,7 +44,7 @@ import Testing
         #expect(fast > 2_000, "only \(fast) texts took the fast path")
     }
 
-    @Test func memoRendersEachTextOnce() {
+    @Test func memoKeepsTextsApartByHeadingOffset() {
         let memo = MarkdownMemo()
         let text = "A *list*:\n\n- one\n- two\n"
         #expect(memo.html(text) == MarkdownRenderer.html(text))

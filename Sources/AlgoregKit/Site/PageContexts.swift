@@ -196,8 +196,6 @@ struct PageContexts: Sendable {
     /// Every system's card in every language, `partials/card` rendered once each, on all cores.
     func makeCards() -> [String: [TemplateValue]] {
         var cards: [String: [TemplateValue]] = [:]
-    /// The home and filter pages' facets per language (`filters`), made once.
-    var facets: [String: TemplateValue] = [:]
         for language in layout.languages {
             let made = register.systems.parallelMap { system -> TemplateValue in
                 var values = cardValues(system, language: language)
