@@ -14,9 +14,9 @@ struct PageContexts: Sendable {
     let uiStrings: [String: [String: String]]
     let uiStringValues: [String: TemplateValue]
     let sectionFields: [(section: String, fields: [EntrySchema.Field])]
-    /// Each system's card once per language (language -> cards in `register.systems` order),
-    /// with links that take the page's root when rendered, and `cardHtml` rendered through
-    /// `partials/card`.
+    /// Each system's card (language -> cards in `register.systems` order), with links that take
+    /// the page's root when rendered, and `cardHtml` rendered through `partials/card`. The list
+    /// pages set one language's at a time.
     var cards: [String: [TemplateValue]] = [:]
     /// Positions in `register.systems`: by name (the home page's order), by department, and by
     /// the value of each facet's field, so list pages never scan the whole register.
@@ -179,8 +179,8 @@ struct PageContexts: Sendable {
     }
 
     /// What list pages share, made once: the cards and the facets of every language.
+    /// The groupings and facets list pages share; the cards are made per language (`makeCards`).
     mutating func prepareLists() {
-        cards = makeCards()
         let systems = register.systems
         let names = systems.map { ($0.string("name") ?? "").lowercased() }
         byName = systems.indices.sorted { names[$0] < names[$1] }
@@ -193,23 +193,18 @@ struct PageContexts: Sendable {
         for language in layout.languages { facets[language] = filters(language: language) }
     }
 
-    /// Every system's card in every language, `partials/card` rendered once each, on all cores.
-    func makeCards() -> [String: [TemplateValue]] {
-        var cards: [String: [TemplateValue]] = [:]
-        for language in layout.languages {
-            let made = register.systems.parallelMap { system -> TemplateValue in
-                var values = cardValues(system, language: language)
-                var context = values
-                context["t"] = uiStringValues[language]
-                context["lang"] = .text(language)
-                context["fallbackLanguage"] = .text(defaultLanguage)
-                let html = String(decoding: templates.render(partial: "partials/card", context: .object(context), root: Self.rootToken), as: UTF8.self)
-                values["cardHtml"] = .relative(html.split(separator: Self.rootToken, omittingEmptySubsequences: false).map(String.init))
-                return .object(values)
-            }
-            cards[language] = made
+    /// Every system's card in one language, `partials/card` rendered once each, on all cores.
+    func makeCards(language: String) -> [TemplateValue] {
+        register.systems.parallelMap { system -> TemplateValue in
+            var values = cardValues(system, language: language)
+            var context = values
+            context["t"] = uiStringValues[language]
+            context["lang"] = .text(language)
+            context["fallbackLanguage"] = .text(defaultLanguage)
+            let html = String(decoding: templates.render(partial: "partials/card", context: .object(context), root: Self.rootToken), as: UTF8.self)
+            values["cardHtml"] = .relative(html.split(separator: Self.rootToken, omittingEmptySubsequences: false).map(String.init))
+            return .object(values)
         }
-        return cards
     }
 
     /// The card of the system at `position` in `register.systems`.

@@ -164,26 +164,25 @@ public enum SiteBuilder {
 
     /// List pages (home, departments, filters, about) in every language, rendered on all cores,
     /// then the 404 page and the reports.
-    static func writeListPages(_ register: PublicRegister, contexts: PageContexts, layout: SiteLayout, templates: TemplateSet, to output: SiteOutput,
+    /// One language's list pages: home, departments, filter pages and about.
+    static func writeListPages(_ register: PublicRegister, language: String, contexts: PageContexts, layout: SiteLayout, to output: SiteOutput,
                                pagePaths: inout [(path: String, lastModified: String?)], files: inout Int) throws(SiteOutput.Failure) {
         var jobs: [PageJob] = []
-        for language in layout.languages {
-            jobs.append(PageJob(path: layout.path("", language: language), template: "home", lastModified: register.contentDate) { $0.home(language: language) })
-            jobs.append(PageJob(path: layout.path(SiteLayout.departments, language: language), template: "departments") { $0.departments(language: language) })
-            for department in register.settings.departments {
-                jobs.append(PageJob(path: layout.path(SiteLayout.department(department.id), language: language), template: "department") {
-                    $0.department(department, language: language)
+        jobs.append(PageJob(path: layout.path("", language: language), template: "home", lastModified: register.contentDate) { $0.home(language: language) })
+        jobs.append(PageJob(path: layout.path(SiteLayout.departments, language: language), template: "departments") { $0.departments(language: language) })
+        for department in register.settings.departments {
+            jobs.append(PageJob(path: layout.path(SiteLayout.department(department.id), language: language), template: "department") {
+                $0.department(department, language: language)
+            })
+        }
+        for (key, field) in PageContexts.facets {
+            for value in (contexts.byFieldValue[field] ?? [:]).keys.sorted() {
+                jobs.append(PageJob(path: layout.path(SiteLayout.filter(key, value), language: language), template: "filter") {
+                    $0.filterPage(key: key, field: field, value: value, language: language)
                 })
             }
-            for (key, field) in PageContexts.facets {
-                for value in Set(register.systems.compactMap { $0.string(field) }).sorted() {
-                    jobs.append(PageJob(path: layout.path(SiteLayout.filter(key, value), language: language), template: "filter") {
-                        $0.filterPage(key: key, field: field, value: value, language: language)
-                    })
-                }
-            }
-            jobs.append(PageJob(path: layout.path(SiteLayout.about, language: language), template: "about") { $0.about(language: language) })
         }
+        jobs.append(PageJob(path: layout.path(SiteLayout.about, language: language), template: "about") { $0.about(language: language) })
         let rendered = jobs.parallelMap { job -> SiteOutput.Failure? in
             do throws(SiteOutput.Failure) {
                 try output.write(SiteLayout.file(for: job.path), contexts.render(job.template, job.context(contexts)))
@@ -195,12 +194,6 @@ public enum SiteBuilder {
         if let failure = rendered.compactMap({ $0 }).first { throw failure }
         pagePaths += jobs.map { ($0.path, $0.lastModified) }
         files += jobs.count
-        try output.write(SiteLayout.notFound, contexts.render("notfound", contexts.notFound()))
-        files += 1
-        let reportPaths = try writeReports(register, years: register.reports.map(\.year), contexts: contexts, layout: layout, templates: templates, to: output)
-        pagePaths += reportPaths.pages.map { ($0, register.contentDate) }
-        files += reportPaths.files
-
     }
 
     static func write(_ register: PublicRegister, templates: TemplateSet, to output: SiteOutput, cache: RenderCache? = nil) throws(SiteOutput.Failure) -> (pages: Int, files: Int) {
@@ -208,16 +201,27 @@ public enum SiteBuilder {
         var timer = PhaseTimer()
         var pagePaths: [(path: String, lastModified: String?)] = []
         var files = 0
-        // The cards live only while the list pages are made: a system page makes its own values.
+        // Cards live only while their language's list pages are made (at 100,000 systems one
+        // language's take about 350 MB): a system page makes its own values.
         do {
             var pageContexts = PageContexts(register: register, templates: templates, layout: layout)
             pageContexts.prepareLists()
-            timer.lap("  cards and facets")
-            try writeListPages(register, contexts: pageContexts, layout: layout, templates: templates, to: output, pagePaths: &pagePaths, files: &files)
+            for language in layout.languages {
+                pageContexts.cards = [language: pageContexts.makeCards(language: language)]
+                timer.lap("  cards (\(language))")
+                try writeListPages(register, language: language, contexts: pageContexts, layout: layout, to: output, pagePaths: &pagePaths, files: &files)
+                pageContexts.cards = [:]
+                returnFreedMemory()
+                timer.lap("  list pages (\(language))")
+            }
         }
-        returnFreedMemory()
         let contexts = PageContexts(register: register, templates: templates, layout: layout)
-        timer.lap("  list pages, 404 and reports")
+        try output.write(SiteLayout.notFound, contexts.render("notfound", contexts.notFound()))
+        files += 1
+        let reportPaths = try writeReports(register, years: register.reports.map(\.year), contexts: contexts, layout: layout, templates: templates, to: output)
+        pagePaths += reportPaths.pages.map { ($0, register.contentDate) }
+        files += reportPaths.files
+        timer.lap("  404 and reports")
         // Systems: every language's page and the JSON, rendered on all cores.
         // Everything a system page depends on besides the system itself, hashed once; with the
         // system's JSON (its public content and history) it keys the page. A page whose key is
