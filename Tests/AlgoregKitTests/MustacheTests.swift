@@ -96,4 +96,22 @@ import Testing
         let template = try MustacheTemplate("a\n  {{> partials/head}}\n{{>x}}")
         #expect(template.partials.map { "\($0.name)@\($0.line):\($0.column)" } == ["partials/head@2:3", "x@3:1"])
     }
+
+    /// Objects are values: setting a name on a copy leaves the original as it was, for small
+    /// objects and for those large enough to have an index.
+    @Test func objectsAreValuesOnBothSidesOfTheIndexThreshold() {
+        for size in [3, TemplateObject.indexedFrom + 4] {
+            var original = TemplateObject((0..<size).map { ("k\($0)", TemplateValue.number($0)) })
+            let copy = original
+            original["k1"] = "changed"
+            original["new"] = true
+            original["k0"] = nil
+            #expect(copy["k1"]?.string == nil && copy["new"] == nil && copy["k0"] != nil)
+            #expect(original["k1"]?.string == "changed" && original["new"] != nil && original["k0"] == nil)
+            #expect((0..<size).filter { original["k\($0)"] != nil }.count == size - 1)
+            var grown = copy
+            for extra in 0..<TemplateObject.indexedFrom { grown["extra\(extra)"] = .number(extra) }
+            #expect(grown["extra\(TemplateObject.indexedFrom - 1)"] != nil && grown["k2"] != nil && copy["extra0"] == nil)
+        }
+    }
 }

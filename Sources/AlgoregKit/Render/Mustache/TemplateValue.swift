@@ -52,24 +52,49 @@ extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral
 
 /// Named values in the order they were given. Most objects a page is made of have a handful
 /// of names, which a linear search over short keys finds faster than hashing the name; objects
-/// with many names (the UI strings) also get a hash index. The storage is one immutable
-/// reference: passing an object around costs one retain, and reading it needs no exclusivity
-/// check; setting a name makes new storage (objects are small and set a few times).
+/// with many names (the UI strings, a system's card) also get a hash index. The storage is one
+/// reference, copied on write: passing an object around costs one retain, and setting a name
+/// on an object nobody else holds changes it in place.
 public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
-    final class Storage: Sendable {
-        let keys: [String]
-        let values: [TemplateValue]
-        let index: [String: Int]?
+    // Unchecked: storage is only changed through `set`, and only when this object is its sole
+    // owner (`isKnownUniquelyReferenced`), so no other thread can be reading it.
+    final class Storage: @unchecked Sendable {
+        private(set) var keys: [String]
+        private(set) var values: [TemplateValue]
+        private var index: [String: Int]?
 
         init(keys: [String], values: [TemplateValue]) {
             self.keys = keys
             self.values = values
-            index = keys.count >= TemplateObject.indexedFrom ? Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { _, last in last }) : nil
+            makeIndexIfLarge()
         }
+
+        func copy() -> Storage { Storage(keys: keys, values: values) }
 
         func position(of key: String) -> Int? {
             if let index { return index[key] }
             return keys.firstIndex(of: key)
+        }
+
+        /// Replaces, adds (at the end) or, with nil, removes a name.
+        func set(_ key: String, _ value: TemplateValue?) {
+            if let position = position(of: key) {
+                if let value {
+                    values[position] = value
+                } else {
+                    keys.remove(at: position)
+                    values.remove(at: position)
+                    makeIndexIfLarge()
+                }
+            } else if let value {
+                keys.append(key)
+                values.append(value)
+                if index != nil { index![key] = keys.count - 1 } else { makeIndexIfLarge() }
+            }
+        }
+
+        private func makeIndexIfLarge() {
+            index = keys.count >= TemplateObject.indexedFrom ? Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { _, last in last }) : nil
         }
     }
 
@@ -84,6 +109,8 @@ public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
     public init<Pairs: Sequence>(_ pairs: Pairs) where Pairs.Element == (String, TemplateValue) {
         var keys: [String] = []
         var values: [TemplateValue] = []
+        keys.reserveCapacity(pairs.underestimatedCount)
+        values.reserveCapacity(pairs.underestimatedCount)
         for (key, value) in pairs {
             if let position = keys.firstIndex(of: key) {
                 values[position] = value
@@ -103,22 +130,8 @@ public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
     public subscript(key: String) -> TemplateValue? {
         get { storage.position(of: key).map { storage.values[$0] } }
         set {
-            var keys = storage.keys
-            var values = storage.values
-            if let position = storage.position(of: key) {
-                if let newValue {
-                    values[position] = newValue
-                } else {
-                    keys.remove(at: position)
-                    values.remove(at: position)
-                }
-            } else if let newValue {
-                keys.append(key)
-                values.append(newValue)
-            } else {
-                return
-            }
-            storage = Storage(keys: keys, values: values)
+            if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+            storage.set(key, newValue)
         }
     }
 }
