@@ -36,5 +36,8 @@ import Testing
         #expect(process.terminationStatus == 0, "bench.py --smoke failed:\n\(log)")
         #expect(printed.contains("| N | what | median s | max RSS MB | ratio | goal | met? |"), "no table:\n\(printed)\n\(log)")
         #expect(printed.contains("| 20 | algoreg build, cold |") || Self.algoreg == nil, "no Algoreg row:\n\(printed)")
+        // N = 30 stands for 100,000: Algoreg's build and validate only, once.
+        #expect(printed.contains("| 30 | algoreg build, time per system |") || Self.algoreg == nil, "no large-size row:\n\(printed)")
+        #expect(!printed.contains("| 30 | python jsonschema") && !printed.contains("| 30 | hugo build |"), "other tools ran at the large size:\n\(printed)")
     }
 }

@@ -5,7 +5,7 @@ libyaml and cmark-gfm on the same generated register (issue 5). Run it with `mak
     python3 Tests/Benchmarks/bench.py                    # N = 1,000 and 10,000, 3 runs each
     python3 Tests/Benchmarks/bench.py --with-100k        # also N = 100,000
     python3 Tests/Benchmarks/bench.py --sizes 2000 --runs 5
-    python3 Tests/Benchmarks/bench.py --smoke            # N = 20, 1 run: checks the harness works
+    python3 Tests/Benchmarks/bench.py --smoke            # N = 20 and 30, 1 run: checks the harness works
 
 For every N it generates the register (generate.py, seeded), then runs the commands in rounds,
 A, B, C, ... then again A, B, C, ..., so that machine noise hits all of them alike. Every tool
@@ -356,7 +356,7 @@ def main():
     parser.add_argument("--seed", default="1")
     parser.add_argument("--algoreg", help="the binary (default .build/release/algoreg)")
     parser.add_argument("--no-hugo", action="store_true")
-    parser.add_argument("--smoke", action="store_true", help="N = 20, one run, Hugo only if installed: checks the harness")
+    parser.add_argument("--smoke", action="store_true", help="N = 20, and 30 as a large size, one run, Hugo only if installed: checks the harness")
     parser.add_argument("--keep", action="store_true", help="keep the built sites in the tmpfs folder")
     parser.add_argument("--py-validate", metavar="REGISTRY", help=argparse.SUPPRESS)
     parser.add_argument("--py-parse", metavar="REGISTRY", help=argparse.SUPPRESS)
@@ -368,7 +368,8 @@ def main():
 
     sizes = [int(size) for size in args.sizes.split(",")] + ([100000] if args.with_100k else [])
     if args.smoke:
-        sizes, args.runs = [20], 1
+        # N = 30 takes the path N = 100,000 takes (Algoreg alone, once), so it cannot rot either.
+        sizes, args.runs, args.large_from = [20, 30], 1, 30
     args.algoreg = find_binary(args.algoreg, args.smoke)
     args.hugo = None if args.no_hugo else shutil.which("hugo")
     args.cmark = shutil.which("cmark-gfm")
