@@ -178,8 +178,8 @@ struct PageContexts: Sendable {
         ]
     }
 
-    /// What list pages share, made once: the cards and the facets of every language.
-    /// The groupings and facets list pages share; the cards are made per language (`makeCards`).
+    /// The groupings and facets list pages share, made once; the cards are made per language
+    /// (`makeCards`).
     mutating func prepareLists() {
         let systems = register.systems
         let names = systems.map { ($0.string("name") ?? "").lowercased() }
@@ -264,8 +264,8 @@ struct PageContexts: Sendable {
         return page
     }
 
-    /// The page of the system at `position` in `register.systems`.
-    /// A system's page; `markdown` carries rendered texts over to its page in the next language.
+    /// The page of the system at `position` in `register.systems`; `markdown` carries rendered
+    /// texts over to its page in the next language.
     func system(_ position: Int, language: String, markdown: MarkdownMemo = MarkdownMemo()) -> Page {
         let system = register.systems[position]
         let isFallback = language != defaultLanguage && system.translations[language] == nil
