@@ -26,7 +26,8 @@ struct Export: ParsableCommand {
             throw Exit.invalid
         }
         if !result.notCarried.isEmpty {
-            let lines = ["\(format) cannot carry \(result.notCarried.count) value\(result.notCarried.count == 1 ? "" : "s"):"] + result.notCarried.map { "  \($0)" }
+            let lines = ["\(format) cannot carry \(result.notCarried.count) value\(result.notCarried.count == 1 ? "" : "s"):"]
+                + Exporter.summary(result.notCarried).map { "  \($0)" }
             FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         if let output {

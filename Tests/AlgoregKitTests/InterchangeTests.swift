@@ -242,7 +242,7 @@ import Testing
         for system in original.systems {
             let copy = try #require(back.first { $0.document.fields["name"]?.string == system.string("name") }, "\(system.id)")
             for mapping in preset.mappings where !mapping.field.hasPrefix("imported.") {
-                if output.notCarried.contains(where: { $0.hasPrefix("\(system.id): `\(mapping.field)`") }) { continue }
+                if output.notCarried.contains(where: { $0.id == system.id && $0.what.hasPrefix("`\(mapping.field)`") }) { continue }
                 switch mapping.field {
                 case "id": #expect(copy.id == system.id)
                 case "body": #expect(copy.document.body.trimmingCharacters(in: .whitespacesAndNewlines) == system.body.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -256,7 +256,7 @@ import Testing
     @Test func exportsListWhatTheFormatCannotCarryAndNoPrivateFields() throws {
         let register = PublicRegister(try #require(RegisterValidator.validate(TestSupport.exampleRegistry.path).register), history: .none)
         let nyc = try #require(Exporter.export(register, format: "nyc-ll35"))
-        #expect(nyc.notCarried.contains { $0.hasSuffix("`status` has no column in nyc-ll35") })
+        #expect(nyc.notCarried.contains { $0.what == "`status` has no column in nyc-ll35" })
         let json = try #require(Exporter.export(register, format: "ats-json"))
         let value = try Value.parseJSON(json.text)
         #expect(value["systems"]?.array?.count == register.systems.count)
@@ -281,4 +281,32 @@ import Testing
             #expect(String(decoding: pieces.joined(), as: UTF8.self) == whole, "\(format)")
         }
     }
+
+    /// The command line prints a line per kind of loss, not per system and field.
+    @Test func lossesAreSummarisedPerKindWithAFewExamples() {
+        let losses = ["a", "b", "c", "d", "e"].map { Exporter.NotCarried(id: $0, what: "`status` has no column in nyc-ll35") }
+            + [Exporter.NotCarried(id: "c", what: "`risk` value `x` has no risk_level value")]
+        #expect(Exporter.summary(losses) == [
+            "`status` has no column in nyc-ll35: 5 systems (a, b, c and 2 more)",
+            "`risk` value `x` has no risk_level value: 1 system (c)",
+        ])
+        #expect(Exporter.summary([]) == [])
+    }
+
+    /// `algoreg export` as a person runs it: the CSV on standard output, and on standard error
+    /// one line per kind of loss with its count, not one per system.
+    @Test func exportCommandPrintsTheTableAndSummarisesLosses() throws {
+        try TestSupport.withTemporaryFolder { folder in
+            try TestSupport.copyExampleRegistry(into: folder)
+            let run = try TestSupport.algoreg(["export", "--registry", "Registry", "--format", "nyc-ll35"], in: folder)
+            #expect(run.status == 0, "\(run)")
+            let rows = try TestSupport.parseCSV(run.stdout)
+            #expect(rows.count == (try TestSupport.systemIDs(in: folder.appendingPathComponent("Registry"))).count + 1, "\(run)")
+            let lossLines = run.stderr.split(separator: "\n").dropFirst()
+            #expect(run.stderr.hasPrefix("nyc-ll35 cannot carry "), "\(run)")
+            #expect(lossLines.contains { $0.hasPrefix("  `status` has no column in nyc-ll35: ") && $0.contains(" systems (") }, "\(run)")
+            #expect(Set(lossLines).count == lossLines.count, "a kind of loss is listed twice:\n\(run)")
+        }
+    }
 }
+

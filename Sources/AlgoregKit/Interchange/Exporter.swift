@@ -7,8 +7,33 @@ public enum Exporter {
 
     public struct Output: Sendable {
         public var text: String
-        /// "<id>: `field` ..." for each public value the format has no place for or changes.
-        public var notCarried: [String]
+        /// Each public value the format has no place for or changes.
+        public var notCarried: [NotCarried]
+    }
+
+    /// A public value an export cannot carry as it is: which system, and what happens to it.
+    public struct NotCarried: Sendable, Equatable, CustomStringConvertible {
+        public var id: String
+        /// e.g. "`status` has no column in nyc-ll35".
+        public var what: String
+        public var description: String { "\(id): \(what)" }
+    }
+
+    /// One line per kind of loss, with how many systems it touches and the first few of them:
+    /// a register of thousands would otherwise print a line per system and field.
+    public static func summary(_ losses: [NotCarried], examples: Int = 3) -> [String] {
+        var order: [String] = []
+        var systems: [String: [String]] = [:]
+        for loss in losses {
+            if systems[loss.what] == nil { order.append(loss.what) }
+            systems[loss.what, default: []].append(loss.id)
+        }
+        return order.map { what in
+            let ids = systems[what]!
+            let shown = ids.prefix(examples).joined(separator: ", ")
+            let more = ids.count > examples ? " and \(ids.count - examples) more" : ""
+            return "\(what): \(ids.count) system\(ids.count == 1 ? "" : "s") (\(shown)\(more))"
+        }
     }
 
     public static func export(_ register: PublicRegister, format: String, listLosses: Bool = true) -> Output? {
@@ -19,7 +44,7 @@ public enum Exporter {
 
     /// The export as UTF-8 bytes, made row by row into the sink; returns what was not carried,
     /// or nil for a format there is no such export for.
-    static func export(_ register: PublicRegister, format: String, listLosses: Bool, into sink: inout ByteSink) -> [String]? {
+    static func export(_ register: PublicRegister, format: String, listLosses: Bool, into sink: inout ByteSink) -> [NotCarried]? {
         if format == "ats-json" { return atsJSON(register, listLosses: listLosses, into: &sink) }
         guard let preset = ImportPreset.named(format) else { return nil }
         return rows(register, preset: preset, listLosses: listLosses) { cells in
@@ -37,8 +62,8 @@ public enum Exporter {
 
     /// Calls `row` with the header, then one row per system in the preset's columns; returns,
     /// with `listLosses`, what did not fit (the site's copies skip that work: nobody reads it there).
-    static func rows(_ register: PublicRegister, preset: ImportPreset, listLosses: Bool, _ row: ([String]) -> Void) -> [String] {
-        var notCarried: [String] = []
+    static func rows(_ register: PublicRegister, preset: ImportPreset, listLosses: Bool, _ row: ([String]) -> Void) -> [NotCarried] {
+        var notCarried: [NotCarried] = []
         let carriedFields = Set(preset.mappings.map { String($0.field.split(separator: ".")[0]) })
         let mappings = Dictionary(preset.mappings.map { ($0.column, $0) }, uniquingKeysWith: { first, _ in first })
         let language = register.settings.defaultLanguage
@@ -70,13 +95,13 @@ public enum Exporter {
                 case .field(let mapping, let path):
                     let (cell, loss) = exportCell(system, mapping: mapping, path: path, checkLoss: listLosses)
                     cells.append(cell)
-                    if let loss { notCarried.append("\(system.id): \(loss)") }
+                    if let loss { notCarried.append(NotCarried(id: system.id, what: loss)) }
                 }
             }
             row(cells)
             guard listLosses else { continue }
             for member in system.fields.members where !carriedFields.contains(member.key) && member.key != "draft" {
-                notCarried.append("\(system.id): `\(member.key)` has no column in \(preset.name)")
+                notCarried.append(NotCarried(id: system.id, what: "`\(member.key)` has no column in \(preset.name)"))
             }
         }
         return notCarried
@@ -119,7 +144,7 @@ public enum Exporter {
     }
 
     /// ATS 0.3.1 JSON: one object per system with the standard's field names.
-    static func atsJSON(_ register: PublicRegister, listLosses: Bool, into sink: inout ByteSink) -> [String] {
+    static func atsJSON(_ register: PublicRegister, listLosses: Bool, into sink: inout ByteSink) -> [NotCarried] {
         let document = Value(.object(Object([
             Member(key: "standard", value: Value(.string("Algorithmic Transparency Standard"))),
             Member(key: "standard_version", value: Value(.string("0.3.1"))),
