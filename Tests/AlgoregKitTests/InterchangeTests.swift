@@ -306,6 +306,20 @@ import Testing
             #expect(run.stderr.hasPrefix("nyc-ll35 cannot carry "), "\(run)")
             #expect(lossLines.contains { $0.hasPrefix("  `status` has no column in nyc-ll35: ") && $0.contains(" systems (") }, "\(run)")
             #expect(Set(lossLines).count == lossLines.count, "a kind of loss is listed twice:\n\(run)")
+
+            let toFile = try TestSupport.algoreg(["export", "--registry", "Registry", "--format", "ats-json", "--output", "ats.json"], in: folder)
+            #expect(toFile.status == 0 && toFile.stdout.isEmpty, "\(toFile)")
+            let written = try Value.parseJSON(String(decoding: try Data(contentsOf: folder.appendingPathComponent("ats.json")), as: UTF8.self))
+            #expect(written["systems"]?.array?.count == rows.count - 1)
+
+            let nowhere = try TestSupport.algoreg(["export", "--registry", "Registry", "--format", "us-2025", "--output", "missing/us.csv"], in: folder)
+            #expect(nowhere.status != 0 && nowhere.stderr.contains("Cannot write `missing/us.csv`: No such file or directory"), "\(nowhere)")
+
+            // A register with errors exports nothing, and creates no file.
+            try "---\nname: x\n---\n".write(to: folder.appendingPathComponent("Registry/systems/broken.md"), atomically: true, encoding: .utf8)
+            let broken = try TestSupport.algoreg(["export", "--registry", "Registry", "--format", "us-2025", "--output", "us.csv"], in: folder)
+            #expect(broken.status != 0 && broken.stderr.contains("nothing was exported"), "\(broken)")
+            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("us.csv").path))
         }
     }
 }

@@ -73,8 +73,9 @@ public enum Exporter {
             if let mapping = mappings[column] { return .field(mapping, path: mapping.field.split(separator: ".").map(String.init)) }
             // Columns without a field that the register can still fill.
             switch (preset.name, column) {
-            case ("us-2025", "agency_name"), ("nl-1.0", "organization") where departmentColumn != column,
-                 ("ats-0.3.1", "organization"): return .constant(organization)
+            case ("us-2025", "agency_name"), ("ats-0.3.1", "organization"): return .constant(organization)
+            // The Dutch column holds the department when a mapping puts it there.
+            case ("nl-1.0", "organization") where departmentColumn != column: return .constant(organization)
             case ("nyc-ll35", "year"): return .constant(String(register.contentDate.prefix(4)))
             case ("ats-0.3.1", "standard_version"): return .constant("0.3.1")
             case ("nl-1.0", "standard_version"): return .constant("1.0")
@@ -163,12 +164,24 @@ public enum Exporter {
         return notCarried
     }
 
-    /// Validates the register and exports it; nil register when it has errors.
-    public static func export(registry: String, format: String) -> (Output?, [Diagnostic]) {
+    /// Validates the register and streams the export, a megabyte at a time, to the file `open`
+    /// gives. `open` is called only when the register has no errors, so a failed export writes
+    /// nothing. Returns what was not carried, or nil when the register has errors.
+    public static func export(registry: String, format: String,
+                              to open: () throws -> FileHandle) throws -> (notCarried: [NotCarried]?, diagnostics: [Diagnostic]) {
         let validation = RegisterValidator.validate(registry)
         guard let register = validation.register else { return (nil, validation.diagnostics) }
         let publicRegister = PublicRegister(register, history: .none)
-        return (export(publicRegister, format: format), validation.diagnostics)
+        let handle = try open()
+        var writeError: Error?
+        var sink = ByteSink { buffer in
+            guard writeError == nil else { return }
+            do { try handle.write(contentsOf: Data(buffer: buffer)) } catch { writeError = error }
+        }
+        let notCarried = export(publicRegister, format: format, listLosses: true, into: &sink) ?? []
+        sink.flush()
+        if let writeError { throw writeError }
+        return (notCarried, validation.diagnostics)
     }
 
     /// Every export as a file of the site (`data/export/`).
