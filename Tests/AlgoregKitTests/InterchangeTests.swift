@@ -322,5 +322,46 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("us.csv").path))
         }
     }
+
+    /// New departments go into register.yaml in the form it already uses, and never break it:
+    /// a form the import cannot extend is left alone with a warning saying what to add.
+    @Test func departmentsAreAddedToEveryFormOfRegisterYAML() throws {
+        let new = [(id: "water", name: "Water board, north: \"A\" & B")]
+        let block = "title: x\ndepartments:\n  parks:\n    name: Parks\n# end\nlanguages: [en]\n"
+        let blockEdited = try #require(Importer.appendDepartments(new, to: block))
+        #expect(blockEdited.contains("  parks:\n    name: Parks\n  water:\n"))
+        #expect(blockEdited.hasSuffix("# end\nlanguages: [en]\n"))
+
+        let flow = "title: x\ndepartments: {parks: {name: Parks}}\nlanguages: [en]\n"
+        let flowEdited = try #require(Importer.appendDepartments(new, to: flow))
+        let read = try #require(YAMLLoader.load(flowEdited).value?["departments"]?.object)
+        #expect(read.keys == ["parks", "water"] && read["water"]?["name"]?.string == new[0].name)
+        #expect(Importer.appendDepartments(new, to: "departments: {}\n").flatMap { YAMLLoader.load($0).value?["departments"]?.object?.keys } == ["water"])
+
+        let spread = "departments: {\n  parks: {name: Parks}}\n"
+        #expect(Importer.appendDepartments(new, to: spread) == nil)
+        #expect(Importer.appendDepartments(new, to: "departments: [parks]\n") == nil)
+    }
+
+    @Test func anImportLeavesADepartmentsFormItCannotExtendAloneAndSaysWhatToAdd() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let settingsPath = register.path + "/register.yaml"
+        // The same departments as JSON (a flow mapping over many lines, which YAML reads as is).
+        let settings = try String(contentsOfFile: settingsPath, encoding: .utf8)
+        var lines = settings.components(separatedBy: "\n")
+        let start = try #require(lines.firstIndex(of: "departments:"))
+        let end = lines[(start + 1)...].firstIndex { !$0.isEmpty && !$0.hasPrefix(" ") && !$0.hasPrefix("#") } ?? lines.count
+        let departments = try #require(YAMLLoader.load(settings).value?["departments"])
+        lines.replaceSubrange(start..<end, with: ["departments: " + departments.jsonText(pretty: true)])
+        let rewritten = lines.joined(separator: "\n")
+        try rewritten.write(toFile: settingsPath, atomically: true, encoding: .utf8)
+
+        let result = importFixture("us-2025.csv", format: "us-2025", into: register)
+        #expect(result.summary.written.count == 4 && result.summary.departmentsAdded.isEmpty)
+        #expect(try String(contentsOfFile: settingsPath, encoding: .utf8) == rewritten)
+        let warning = try #require(result.diagnostics.first { $0.code == .importDepartmentsNotAdded })
+        #expect(warning.severity == .warning && warning.fix?.contains("federal-highway-administration:") == true, "\(warning)")
+    }
 }
 

@@ -63,6 +63,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case importMissingColumn = "import-missing-column"
     case importUnrecognisedValue = "import-unrecognised-value"
     case importBadMapping = "import-bad-mapping"
+    case importDepartmentsNotAdded = "import-departments-not-added"
     case exportNotCarried = "export-not-carried"
     // Report
     case unknownInitiative = "unknown-initiative"

@@ -249,6 +249,10 @@ extension DiagnosticCode {
             return ("The mapping file of a generic import names a field the schema does not have, or recodes to a value the field does not allow.",
                     "columns:\n  Owner: ownr\nrecode:\n  status: {Live: in-use}",
                     "columns:\n  Owner: owner\nrecode:\n  status: {Live: operational}")
+        case .importDepartmentsNotAdded:
+            return ("Imported entries name departments that register.yaml does not list, and its `departments:` is written in a form the import cannot extend without rewriting it (a flow mapping over several lines, say), so register.yaml was left as it is.",
+                    "departments: {\n  parks: {name: Parks},\n  roads: {name: Roads}}",
+                    "departments:\n  parks:\n    name: Parks\n  roads:\n    name: Roads\n  water:\n    name: Water board")
         case .exportNotCarried:
             return ("The export format has no column for a field of the register, so that field is not in the exported file.",
                     "algoreg export --format nyc-ll35     # bias_assessment has no LL35 column",

@@ -262,7 +262,14 @@ public enum Importer {
             if !newDepartments.isEmpty {
                 let settingsURL = URL(fileURLWithPath: options.registry).appendingPathComponent(RegisterLayout.settingsFile)
                 let original = (try? String(contentsOf: settingsURL, encoding: .utf8)) ?? ""
-                try Data(appendDepartments(newDepartments, to: original).utf8).write(to: settingsURL)
+                if let edited = appendDepartments(newDepartments, to: original) {
+                    try Data(edited.utf8).write(to: settingsURL)
+                } else {
+                    summary.departmentsAdded = []
+                    diagnostics.append(Diagnostic(file: settingsURL.path, location: nil, severity: .warning, code: .importDepartmentsNotAdded,
+                        message: "The imported entries use departments that `register.yaml` does not list, and its `departments:` is written in a form Algoreg cannot extend without rewriting it; it was left as it is.",
+                        fix: "Add them to `departments:` yourself:\n\(departmentBlock(newDepartments))"))
+                }
             }
         } catch {
             diagnostics.append(Diagnostic(file: options.registry, location: nil, code: .outputFailed, message: "Writing the entries failed: \(error.localizedDescription)", fix: nil))
@@ -383,14 +390,37 @@ public enum Importer {
         return .unrecognised(hint: (suggestion.map { "Did you mean `\($0)`? " } ?? "") + "Allowed: \(allowed.map { "`\($0)`" }.joined(separator: ", ")); or add a recoding in a mapping file (`--map`).")
     }
 
-    /// Adds departments to register.yaml by inserting lines after the `departments:` block, so
-    /// its comments and formatting stay as they are.
-    static func appendDepartments(_ departments: [(id: String, name: String)], to text: String) -> String {
+    /// Adds departments to register.yaml by inserting lines after the `departments:` block (or
+    /// entries before the closing brace of a one-line `departments: {…}`), so its comments and
+    /// formatting stay as they are. Nil when the text cannot be edited that way, or when the
+    /// result would not read back with every department in it: register.yaml is then left alone.
+    static func appendDepartments(_ departments: [(id: String, name: String)], to text: String) -> String? {
+        guard let edited = insertDepartments(departments, into: text),
+              let read = YAMLLoader.load(edited).value?["departments"]?.object,
+              departments.allSatisfy({ read[$0.id]?["name"]?.string == $0.name }) else { return nil }
+        return edited
+    }
+
+    /// Departments as the entries of a block-style `departments:` mapping.
+    static func departmentBlock(_ departments: [(id: String, name: String)]) -> String {
+        departments.map { "  \($0.id):\n    name: \(YAMLEmitter.string($0.name))" }.joined(separator: "\n")
+    }
+
+    private static func insertDepartments(_ departments: [(id: String, name: String)], into text: String) -> String? {
         var lines = text.components(separatedBy: "\n")
         if lines.last == "" { lines.removeLast() }
         guard let start = lines.firstIndex(where: { $0.hasPrefix("departments:") }) else {
-            let block = departments.map { "  \($0.id):\n    name: \(YAMLEmitter.string($0.name))" }.joined(separator: "\n")
-            return (lines + ["departments:", block]).joined(separator: "\n") + "\n"
+            return (lines + ["departments:", departmentBlock(departments)]).joined(separator: "\n") + "\n"
+        }
+        let inline = lines[start].dropFirst("departments:".count).trimmingCharacters(in: .whitespaces)
+        if !inline.isEmpty && !inline.hasPrefix("#") {
+            // Only a flow mapping on its one line can take entries; names as JSON strings, which
+            // YAML reads as double-quoted scalars whatever they contain.
+            guard inline.hasPrefix("{"), inline.hasSuffix("}") else { return nil }
+            let entries = departments.map { "\($0.id): {name: \(Value(.string($0.name)).jsonText(pretty: false))}" }.joined(separator: ", ")
+            let existing = inline.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+            lines[start] = "departments: {" + (existing.isEmpty ? entries : existing + ", " + entries) + "}"
+            return lines.joined(separator: "\n") + "\n"
         }
         var end = start
         var indent = "  "
