@@ -357,6 +357,9 @@ import Testing
         let rewritten = lines.joined(separator: "\n")
         try rewritten.write(toFile: settingsPath, atomically: true, encoding: .utf8)
 
+        // A dry run says the same as the real run.
+        let dry = importFixture("us-2025.csv", format: "us-2025", into: register, dryRun: true)
+        #expect(dry.summary.departmentsAdded.isEmpty && dry.diagnostics.contains { $0.code == .importDepartmentsNotAdded })
         let result = importFixture("us-2025.csv", format: "us-2025", into: register)
         #expect(result.summary.written.count == 4 && result.summary.departmentsAdded.isEmpty)
         #expect(try String(contentsOfFile: settingsPath, encoding: .utf8) == rewritten)

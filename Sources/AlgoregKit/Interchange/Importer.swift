@@ -253,24 +253,26 @@ public enum Importer {
             writes.append((systems.appendingPathComponent("\(id).md"), document(ordered, body: body)))
             summary.written.append(id)
         }
-        summary.departmentsAdded = newDepartments.map(\.id)
+        // register.yaml's edit is made (and read back) before anything is written, so a dry run
+        // reports what a real run would do with it.
+        let settingsURL = URL(fileURLWithPath: options.registry).appendingPathComponent(RegisterLayout.settingsFile)
+        var editedSettings: String?
+        if !newDepartments.isEmpty {
+            editedSettings = appendDepartments(newDepartments, to: (try? String(contentsOf: settingsURL, encoding: .utf8)) ?? "")
+            if editedSettings != nil {
+                summary.departmentsAdded = newDepartments.map(\.id)
+            } else {
+                diagnostics.append(Diagnostic(file: settingsURL.path, location: nil, severity: .warning, code: .importDepartmentsNotAdded,
+                    message: "The imported entries use departments that `register.yaml` does not list, and its `departments:` is written in a form Algoreg cannot extend without rewriting it; it was left as it is.",
+                    fix: "Add them to `departments:` yourself:\n\(departmentBlock(newDepartments))"))
+            }
+        }
 
         guard !options.dryRun else { return Result(summary: summary, diagnostics: diagnostics) }
         do {
             try FileManager.default.createDirectory(at: systems, withIntermediateDirectories: true)
             for (url, text) in writes { try Data(text.utf8).write(to: url) }
-            if !newDepartments.isEmpty {
-                let settingsURL = URL(fileURLWithPath: options.registry).appendingPathComponent(RegisterLayout.settingsFile)
-                let original = (try? String(contentsOf: settingsURL, encoding: .utf8)) ?? ""
-                if let edited = appendDepartments(newDepartments, to: original) {
-                    try Data(edited.utf8).write(to: settingsURL)
-                } else {
-                    summary.departmentsAdded = []
-                    diagnostics.append(Diagnostic(file: settingsURL.path, location: nil, severity: .warning, code: .importDepartmentsNotAdded,
-                        message: "The imported entries use departments that `register.yaml` does not list, and its `departments:` is written in a form Algoreg cannot extend without rewriting it; it was left as it is.",
-                        fix: "Add them to `departments:` yourself:\n\(departmentBlock(newDepartments))"))
-                }
-            }
+            if let editedSettings { try Data(editedSettings.utf8).write(to: settingsURL) }
         } catch {
             diagnostics.append(Diagnostic(file: options.registry, location: nil, code: .outputFailed, message: "Writing the entries failed: \(error.localizedDescription)", fix: nil))
         }
