@@ -107,8 +107,10 @@ public enum MarkdownRenderer {
     }
 }
 
-/// Remembers what it rendered. A system's pages in each language render the same texts
-/// wherever a translation leaves a field as it is, so each text goes through cmark once.
+/// Remembers what it rendered for one system, across its pages in every language.
+/// A field the page's language does not translate has the default language's value, and most
+/// fields render the same in every language: those are rendered once and found by the field's
+/// name (`field`), without hashing their text. Other Markdown is remembered by its text.
 final class MarkdownMemo {
     private struct Key: Hashable {
         var markdown: String
@@ -116,12 +118,21 @@ final class MarkdownMemo {
     }
 
     private var rendered: [Key: String] = [:]
+    private var fields: [String: String] = [:]
 
     func html(_ markdown: String, headingOffset: Int = 0) -> String {
         let key = Key(markdown: markdown, headingOffset: headingOffset)
         if let found = rendered[key] { return found }
         let html = MarkdownRenderer.html(markdown, headingOffset: headingOffset)
         rendered[key] = html
+        return html
+    }
+
+    /// The HTML of an untranslated field whose rendering does not depend on the language.
+    func field(_ key: String, render: () -> String) -> String {
+        if let found = fields[key] { return found }
+        let html = render()
+        fields[key] = html
         return html
     }
 }

@@ -52,10 +52,35 @@ struct FieldRenderer {
         guard let value else { return true }
         switch value.kind {
         case .null: return true
-        case .string(let s): return s.allSatisfy(\.isWhitespace)
+        case .string(let s): return isBlank(s)
         case .array(let items): return items.isEmpty
         case .object(let object): return object.isEmpty
         default: return false
+        }
+    }
+
+    /// Only whitespace (or nothing). Bytes are checked first: a text that starts with a
+    /// letter is decided at its first byte, without walking its characters.
+    static func isBlank(_ text: String) -> Bool {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), 0x0B, 0x0C: continue
+            case 0x80...: return text.allSatisfy(\.isWhitespace)
+            default: return false
+            }
+        }
+        return true
+    }
+
+    /// Whether `html(value, field:)` gives the same HTML in every language: no labels, yes/no,
+    /// enumeration values or department names in it.
+    static func rendersAlikeInEveryLanguage(_ value: Value, field: EntrySchema.Field) -> Bool {
+        switch value.kind {
+        case .null, .integer, .number: return true
+        case .bool, .object: return false
+        case .string: return field.isMarkdown || (field.enumeration.isEmpty && field.key != "department")
+        case .array(let items):
+            return field.children.isEmpty && items.allSatisfy { rendersAlikeInEveryLanguage($0, field: field) }
         }
     }
 

@@ -151,7 +151,8 @@ struct PageContexts: Sendable {
     }
 
     /// A system as a card: the values of `partials/card`, without `cardHtml`.
-    func cardValues(_ system: PublicRegister.System, language: String) -> TemplateObject {
+    /// `search`: with the lower-cased text the home page's search box looks in (only cards need it).
+    func cardValues(_ system: PublicRegister.System, language: String, search: Bool = true) -> TemplateObject {
         let name = system.string("name") ?? system.id
         let short = system.value("description_short", language: language)?.string ?? ""
         let department = system.string("department")
@@ -160,8 +161,8 @@ struct PageContexts: Sendable {
         let risk = label("risk_category", system.string("risk_category"), language)
         let domain = label("domain", system.string("domain"), language)
         let algorithmType = label("algorithm_type", system.string("algorithm_type"), language)
-        let searchText = [name, short, departmentName, status.label, domain.label,
-                          (system.fields["keywords"]?.array ?? []).compactMap(\.string).joined(separator: " ")]
+        let searchText = !search ? "" : [name, short, departmentName, status.label, domain.label,
+                                        (system.fields["keywords"]?.array ?? []).compactMap(\.string).joined(separator: " ")]
             .joined(separator: " ").lowercased()
         func labelled(_ pair: (value: String, label: String)) -> TemplateValue { ["value": .text(pair.value), "label": .text(pair.label)] }
         return [
@@ -208,8 +209,8 @@ struct PageContexts: Sendable {
     }
 
     /// The card of the system at `position` in `register.systems`.
-    func card(_ position: Int, language: String) -> TemplateValue {
-        cards[language]?[position] ?? .object(cardValues(register.systems[position], language: language))
+    func card(_ position: Int, language: String, search: Bool = true) -> TemplateValue {
+        cards[language]?[position] ?? .object(cardValues(register.systems[position], language: language, search: search))
     }
 
     func cards(_ positions: [Int], language: String) -> TemplateValue {
@@ -276,16 +277,23 @@ struct PageContexts: Sendable {
         let t = strings(language)
         let renderer = FieldRenderer(templates: templates, language: language, defaultLanguage: defaultLanguage, strings: t,
                                      departmentName: { departmentName($0, language) }, markdown: markdown)
-        guard case .object(var card) = card(position, language: language) else { return page }
+        guard case .object(var card) = card(position, language: language, search: false) else { return page }
+        let translation = system.translations[language]?.fields
         var sections: [TemplateValue] = sectionFields.map { section, fields in
             [
                 "id": .text(section),
                 "title": .text(t["section_\(section)"] ?? EntrySchema.humanize(section)),
                 "fields": .list(fields.map { field -> TemplateValue in
-                    let value = system.value(field.key, language: language)
+                    let translated = translation?[field.key]
+                    let value = translated ?? system.fields[field.key]
                     let empty = FieldRenderer.isEmpty(value)
-                    return ["key": .text(field.key), "label": .text(renderer.label(field)), "empty": .bool(empty),
-                            "html": .text(empty ? "" : renderer.html(value!, field: field))]
+                    var html = ""
+                    if !empty, let value {
+                        html = translated == nil && FieldRenderer.rendersAlikeInEveryLanguage(value, field: field)
+                            ? markdown.field(field.key) { renderer.html(value, field: field) }
+                            : renderer.html(value, field: field)
+                    }
+                    return ["key": .text(field.key), "label": .text(renderer.label(field)), "empty": .bool(empty), "html": .text(html)]
                 }),
             ]
         }
@@ -294,7 +302,9 @@ struct PageContexts: Sendable {
             sections[0] = .object(first)
         }
         card["sections"] = .list(sections)
-        card["bodyHtml"] = .text(markdown.html(system.body(language: language), headingOffset: 1))
+        let translatedBody = system.translations[language].map(\.body).flatMap { FieldRenderer.isBlank($0) ? nil : $0 }
+        card["bodyHtml"] = .text(translatedBody.map { markdown.html($0, headingOffset: 1) }
+            ?? markdown.field("\u{0}body") { MarkdownRenderer.html(system.body, headingOffset: 1) })
         card["lastUpdated"] = .text(system.lastUpdated ?? "")
         card["firstPublished"] = .text(system.firstPublished ?? "")
         card["history"] = .list(system.history.map { ["date": .text($0.date), "message": .text($0.message)] })

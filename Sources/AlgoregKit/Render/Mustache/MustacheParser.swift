@@ -6,8 +6,8 @@ struct MustacheTemplate: Sendable {
     indirect enum Node: Sendable {
         case text([UInt8])
         /// `{{name}}` (escaped) or `{{{name}}}` / `{{&name}}` (as it is). An empty path is `.`.
-        case variable(path: [String], escaped: Bool)
-        case section(path: [String], inverted: Bool, children: [Node])
+        case variable(path: [TemplateName], escaped: Bool)
+        case section(path: [TemplateName], inverted: Bool, children: [Node])
         case partial(name: String, indentation: [UInt8])
     }
 
@@ -46,7 +46,7 @@ private struct Parser {
     /// An open section: its name, where it opened, and the nodes collected so far outside it.
     struct OpenSection {
         var name: String
-        var path: [String]
+        var path: [TemplateName]
         var inverted: Bool
         var line: Int
         var column: Int
@@ -141,10 +141,10 @@ private struct Parser {
         return nodes
     }
 
-    func path(_ name: String, line: Int, column: Int) throws(MustacheTemplate.SyntaxError) -> [String] {
+    func path(_ name: String, line: Int, column: Int) throws(MustacheTemplate.SyntaxError) -> [TemplateName] {
         if name == "." { return [] }
-        let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard !name.isEmpty, !parts.contains(where: \.isEmpty), !name.contains(where: { $0 == " " || $0 == "\t" }) else {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false).map { TemplateName(String($0)) }
+        guard !name.isEmpty, !parts.contains(where: \.text.isEmpty), !name.contains(where: { $0 == " " || $0 == "\t" }) else {
             throw .init(line: line, column: column, message: "`\(name)` is not a name a tag can look up")
         }
         return parts

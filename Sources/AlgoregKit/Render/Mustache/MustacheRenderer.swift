@@ -49,14 +49,16 @@ struct MustacheRenderer {
         }
     }
 
-    func lookUp(_ path: [String]) -> TemplateValue {
+    func lookUp(_ path: [TemplateName]) -> TemplateValue {
         guard let first = path.first else { return stack.last ?? .null }
         var found: TemplateValue?
-        for value in stack.reversed() {
-            if case .object(let object) = value, let child = object[first] {
+        var level = stack.count - 1
+        while level >= 0 {
+            if case .object(let object) = stack[level], let child = object[first] {
                 found = child
                 break
             }
+            level -= 1
         }
         guard var value = found else { return .null }
         for name in path.dropFirst() {

@@ -50,51 +50,112 @@ extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral
     public init(nilLiteral: ()) { self = .null }
 }
 
-/// Named values in the order they were given. Most objects a page is made of have a handful
-/// of names, which a linear search over short keys finds faster than hashing the name; objects
-/// with many names (the UI strings, a system's card) also get a hash index. The storage is one
-/// reference, copied on write: passing an object around costs one retain, and setting a name
-/// on an object nobody else holds changes it in place.
+/// A name a template looks up, with its hash worked out once when the template is parsed, so
+/// rendering a page never hashes a name it looks up.
+struct TemplateName: Sendable, Equatable {
+    let text: String
+    let hash: UInt64
+
+    init(_ text: String) {
+        self.text = text
+        hash = Self.hash(text)
+    }
+
+    /// FNV-1a over the UTF-8 bytes: names are short, and this costs a few cycles a byte where
+    /// the standard library's seeded SipHash costs a setup and a finalisation per name.
+    static func hash(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
+}
+
+/// Named values in the order they were given. A name is found by its hash: a scan of the
+/// hashes for objects with a handful of names, an open-addressing table for objects with many
+/// (the UI strings, a system's card), then one comparison of the name itself. The storage is
+/// one reference, copied on write: passing an object around costs one retain, and setting a
+/// name on an object nobody else holds changes it in place.
 public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
     // Unchecked: storage is only changed through `set`, and only when this object is its sole
     // owner (`isKnownUniquelyReferenced`), so no other thread can be reading it.
     final class Storage: @unchecked Sendable {
         private(set) var keys: [String]
         private(set) var values: [TemplateValue]
-        private var index: [String: Int]?
+        private var hashes: [UInt64]
+        /// For large objects: position + 1 of each name at its hash's slot (0: empty).
+        private var table: [Int32] = []
 
         init(keys: [String], values: [TemplateValue]) {
             self.keys = keys
             self.values = values
-            makeIndexIfLarge()
+            hashes = keys.map(TemplateName.hash)
+            makeTableIfLarge()
         }
 
-        func copy() -> Storage { Storage(keys: keys, values: values) }
+        private init(copying other: Storage) {
+            keys = other.keys
+            values = other.values
+            hashes = other.hashes
+            table = other.table
+        }
 
-        func position(of key: String) -> Int? {
-            if let index { return index[key] }
-            return keys.firstIndex(of: key)
+        func copy() -> Storage { Storage(copying: self) }
+
+        func position(of key: String, hash: UInt64) -> Int? {
+            if table.isEmpty {
+                var position = 0
+                while position < hashes.count {
+                    if hashes[position] == hash && keys[position] == key { return position }
+                    position += 1
+                }
+                return nil
+            }
+            let mask = table.count - 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let entry = Int(table[slot])
+                if entry == 0 { return nil }
+                if hashes[entry - 1] == hash && keys[entry - 1] == key { return entry - 1 }
+                slot = (slot + 1) & mask
+            }
         }
 
         /// Replaces, adds (at the end) or, with nil, removes a name.
         func set(_ key: String, _ value: TemplateValue?) {
-            if let position = position(of: key) {
+            let hash = TemplateName.hash(key)
+            if let position = position(of: key, hash: hash) {
                 if let value {
                     values[position] = value
                 } else {
                     keys.remove(at: position)
                     values.remove(at: position)
-                    makeIndexIfLarge()
+                    hashes.remove(at: position)
+                    makeTableIfLarge()
                 }
             } else if let value {
                 keys.append(key)
                 values.append(value)
-                if index != nil { index![key] = keys.count - 1 } else { makeIndexIfLarge() }
+                hashes.append(hash)
+                if table.isEmpty || keys.count * 2 > table.count { makeTableIfLarge() } else { insert(keys.count - 1) }
             }
         }
 
-        private func makeIndexIfLarge() {
-            index = keys.count >= TemplateObject.indexedFrom ? Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { _, last in last }) : nil
+        private func makeTableIfLarge() {
+            guard keys.count >= TemplateObject.indexedFrom else {
+                table = []
+                return
+            }
+            var size = 1
+            while size < keys.count * 4 { size <<= 1 }
+            table = Array(repeating: 0, count: size)
+            for position in keys.indices { insert(position) }
+        }
+
+        private func insert(_ position: Int) {
+            let mask = table.count - 1
+            var slot = Int(truncatingIfNeeded: hashes[position]) & mask
+            while table[slot] != 0 { slot = (slot + 1) & mask }
+            table[slot] = Int32(position + 1)
         }
     }
 
@@ -127,8 +188,13 @@ public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
         storage = Storage(keys: sorted.map(\.key), values: sorted.map(\.value))
     }
 
+    /// The value of a name a template looks up (its hash already known).
+    subscript(name: TemplateName) -> TemplateValue? {
+        storage.position(of: name.text, hash: name.hash).map { storage.values[$0] }
+    }
+
     public subscript(key: String) -> TemplateValue? {
-        get { storage.position(of: key).map { storage.values[$0] } }
+        get { storage.position(of: key, hash: TemplateName.hash(key)).map { storage.values[$0] } }
         set {
             if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
             storage.set(key, newValue)
