@@ -13,8 +13,13 @@ extension Translatable {
 
     /// The long description in `language`, else the default language's.
     public func body(language: String) -> String {
-        if let translated = translations[language]?.body, !translated.allSatisfy(\.isWhitespace) { return translated }
-        return body
+        translatedBody(language: language) ?? body
+    }
+
+    /// The translation's long description in `language`, when it has one that is not blank.
+    public func translatedBody(language: String) -> String? {
+        guard let translated = translations[language]?.body, !translated.allSatisfy(\.isWhitespace) else { return nil }
+        return translated
     }
 }
 

@@ -302,8 +302,7 @@ struct PageContexts: Sendable {
             sections[0] = .object(first)
         }
         card["sections"] = .list(sections)
-        let translatedBody = system.translations[language].map(\.body).flatMap { FieldRenderer.isBlank($0) ? nil : $0 }
-        card["bodyHtml"] = .text(translatedBody.map { markdown.html($0, headingOffset: 1) }
+        card["bodyHtml"] = .text(system.translatedBody(language: language).map { markdown.html($0, headingOffset: 1) }
             ?? markdown.field("\u{0}body") { MarkdownRenderer.html(system.body, headingOffset: 1) })
         card["lastUpdated"] = .text(system.lastUpdated ?? "")
         card["firstPublished"] = .text(system.firstPublished ?? "")
