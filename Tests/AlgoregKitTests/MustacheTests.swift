@@ -7,10 +7,7 @@ import Testing
     func render(_ template: String, _ context: TemplateValue, partials: [String: String] = [:], root: String = "") throws -> String {
         var library: [String: MustacheTemplate] = [:]
         for (name, text) in partials { library[name] = try MustacheTemplate(text) }
-        var renderer = MustacheRenderer(templates: library, root: root)
-        renderer.stack = [context]
-        renderer.render(try MustacheTemplate(template).nodes)
-        return String(decoding: renderer.output, as: UTF8.self)
+        return String(decoding: MustacheRenderer.render(try MustacheTemplate(template), context: context, templates: library, root: root), as: UTF8.self)
     }
 
     func syntaxError(_ template: String) -> MustacheTemplate.SyntaxError? {
@@ -100,7 +97,7 @@ import Testing
     /// Objects are values: setting a name on a copy leaves the original as it was, for small
     /// objects and for those large enough to have an index.
     @Test func objectsAreValuesOnBothSidesOfTheIndexThreshold() {
-        for size in [3, TemplateObject.indexedFrom + 4] {
+        for size in [3, KeyIndex.tableFrom + 4] {
             var original = TemplateObject((0..<size).map { ("k\($0)", TemplateValue.number($0)) })
             let copy = original
             original["k1"] = "changed"
@@ -110,8 +107,8 @@ import Testing
             #expect(original["k1"]?.string == "changed" && original["new"] != nil && original["k0"] == nil)
             #expect((0..<size).filter { original["k\($0)"] != nil }.count == size - 1)
             var grown = copy
-            for extra in 0..<TemplateObject.indexedFrom { grown["extra\(extra)"] = .number(extra) }
-            #expect(grown["extra\(TemplateObject.indexedFrom - 1)"] != nil && grown["k2"] != nil && copy["extra0"] == nil)
+            for extra in 0..<KeyIndex.tableFrom { grown["extra\(extra)"] = .number(extra) }
+            #expect(grown["extra\(KeyIndex.tableFrom - 1)"] != nil && grown["k2"] != nil && copy["extra0"] == nil)
         }
     }
 }

@@ -16,6 +16,17 @@ import Testing
         try? String(contentsOf: folder.appendingPathComponent(relative), encoding: .utf8)
     }
 
+    /// A card is rendered once with a token where each page puts its own root path.
+    @Test func cardHTMLIsCutAtEveryRootToken() {
+        let token = PageContexts.rootTokenBytes
+        func parts(_ text: String) -> [String] { PageContexts.parts(of: Array(text.utf8), between: token) }
+        let t = PageContexts.rootToken
+        #expect(parts("<a href=\"\(t)systems/x/\">é</a>") == ["<a href=\"", "systems/x/\">é</a>"])
+        #expect(parts("\(t)\(t)a\(t)") == ["", "", "a", ""])
+        #expect(parts("no token, @@algoreg-root@ almost") == ["no token, @@algoreg-root@ almost"])
+        #expect(parts("") == [""])
+    }
+
     @Test func draftsAreLeftOutUnlessAskedForAndThenMarked() throws {
         let register = try TemporaryRegister()
         defer { register.delete() }

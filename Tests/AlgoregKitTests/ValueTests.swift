@@ -21,7 +21,7 @@ import Testing
     /// across growing past the threshold and shrinking below it.
     @Test func objectFindsKeysOnBothSidesOfTheIndexThreshold() {
         var object = Object()
-        let keys = (0..<(Object.indexedFrom * 2)).map { "field_\($0)" }
+        let keys = (0..<(KeyIndex.tableFrom * 2)).map { "field_\($0)" }
         for (number, key) in keys.enumerated() {
             object.set(Member(key: key, value: Value(.integer(number))))
             #expect(keys[...number].enumerated().allSatisfy { object[$1] == Value(.integer($0)) })
@@ -32,6 +32,22 @@ import Testing
         for key in keys.prefix(keys.count - 2) { object.remove(key) }
         #expect(object.keys == Array(keys.suffix(2)))
         #expect(object[keys.last!] == Value(.integer(keys.count - 1)) && object["field_0"] == nil)
+    }
+
+    /// Keys that differ only in their last byte, across the hash's eight-byte words, or in
+    /// non-ASCII letters, are all told apart, in small objects and in indexed ones.
+    @Test func objectTellsApartKeysThatDifferInOneByte() {
+        var keys: [String] = []
+        for length in [1, 7, 8, 9, 15, 16, 17, 24] {
+            let stem = String(repeating: "k", count: length - 1)
+            keys += ["a", "b", "é"].map { stem + $0 }
+        }
+        keys += ["", "ä", "a\u{0}", "\u{0}a"]
+        var object = Object()
+        for (number, key) in keys.enumerated() { object.set(Member(key: key, value: Value(.integer(number)))) }
+        #expect(object.count == keys.count)
+        #expect(keys.enumerated().allSatisfy { object[$1] == Value(.integer($0)) })
+        #expect(Set(keys.map(KeyIndex.hash)).count == keys.count)
     }
 
     @Test func locationsKeepLinesAndColumns() {

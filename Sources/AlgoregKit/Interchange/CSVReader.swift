@@ -175,12 +175,14 @@ public enum CSVReader {
 
     static func appendCell(_ cell: String, to output: inout [UInt8]) {
         let quote = UInt8(ascii: "\"")
-        guard cell.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == quote || $0 == 10 || $0 == 13 }) else {
-            return output.append(contentsOf: cell.utf8)
-        }
-        output.append(quote)
         var cell = cell
         cell.withUTF8 { bytes in
+            // Scanned as bytes: `contains(where:)` on the UTF-8 view was 2% of a build.
+            guard bytes.contains(where: { $0 == UInt8(ascii: ",") || $0 == quote || $0 == 10 || $0 == 13 }) else {
+                return output.append(contentsOf: bytes)
+            }
+            output.append(quote)
+            defer { output.append(quote) }
             var copied = 0
             for index in bytes.indices where bytes[index] == quote {
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...index]))
@@ -189,6 +191,5 @@ public enum CSVReader {
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
         }
-        output.append(quote)
     }
 }

@@ -70,13 +70,10 @@ public struct Member: Sendable {
     }
 }
 
-/// Members in source order: order matters for output, lookup for validation. Objects of more
-/// than `indexedFrom` members also keep a key index; smaller ones, nearly all of a register's,
-/// are searched in order, which is as fast at that size and saves a dictionary per object.
+/// Members in source order: order matters for output, lookup for validation (by `KeyIndex`).
 public struct Object: Sendable {
     public private(set) var members: [Member]
-    private var index: [String: Int]?
-    static let indexedFrom = 16
+    private var index = KeyIndex()
 
     public init(_ members: [Member] = []) {
         self.members = []
@@ -84,14 +81,17 @@ public struct Object: Sendable {
     }
 
     /// Members with distinct keys and their index already made (the YAML loader builds both).
-    init(uniqueMembers members: [Member], index: [String: Int]) {
+    init(uniqueMembers members: [Member], index: KeyIndex) {
         self.members = members
-        self.index = members.count >= Self.indexedFrom ? index : nil
+        self.index = index
+    }
+
+    private func position(_ key: String, hash: UInt64) -> Int? {
+        members.withUnsafeBufferPointer { members in index.position(hash: hash) { members[$0].key == key } }
     }
 
     private func position(_ key: String) -> Int? {
-        if let index { return index[key] }
-        return members.firstIndex { $0.key == key }
+        position(key, hash: KeyIndex.hash(key))
     }
 
     public var count: Int { members.count }
@@ -108,27 +108,19 @@ public struct Object: Sendable {
 
     /// Replaces the member with the same key in place, or appends it.
     public mutating func set(_ member: Member) {
-        if let position = position(member.key) {
+        let hash = KeyIndex.hash(member.key)
+        if let position = position(member.key, hash: hash) {
             members[position] = member
             return
         }
         members.append(member)
-        if index != nil {
-            index![member.key] = members.count - 1
-        } else if members.count >= Self.indexedFrom {
-            makeIndex()
-        }
+        index.append(hash: hash)
     }
 
     public mutating func remove(_ key: String) {
         guard let position = position(key) else { return }
         members.remove(at: position)
-        index = nil
-        if members.count >= Self.indexedFrom { makeIndex() }
-    }
-
-    private mutating func makeIndex() {
-        index = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1.key, $0) })
+        index.remove(at: position)
     }
 }
 

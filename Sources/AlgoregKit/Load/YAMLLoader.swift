@@ -43,8 +43,8 @@ public enum YAMLLoader {
             var anchor: String?
             var items: [Value] = []
             var members: [Member] = []
-            /// Key -> position in `members`: finds duplicates, then becomes the object's index.
-            var positions: [String: Int] = [:]
+            /// Finds duplicate keys, then becomes the object's index.
+            var index = KeyIndex()
             var pendingKey: (String, SourceLocation)?
         }
         var stack: [Frame] = []
@@ -113,7 +113,7 @@ public enum YAMLLoader {
                     if skipDepth > 0 { skipDepth -= 1; continue }
                     guard let frame = stack.popLast() else { continue }
                     let value = frame.isMapping
-                        ? Value(.object(Object(uniqueMembers: frame.members, index: frame.positions)), at: frame.start)
+                        ? Value(.object(Object(uniqueMembers: frame.members, index: frame.index)), at: frame.start)
                         : Value(.array(frame.items), at: frame.start)
                     if let anchor = frame.anchor { anchors[anchor] = value }
                     add(value, isScalarKey: false, keyText: "", plain: false)
@@ -155,7 +155,7 @@ public enum YAMLLoader {
             }
             if let (key, keyLocation) = stack[top].pendingKey {
                 if key != "\u{0}ignored" {
-                    stack[top].positions[key] = stack[top].members.count
+                    stack[top].index.append(hash: KeyIndex.hash(key))
                     stack[top].members.append(Member(key: key, keyLocation: keyLocation, value: value))
                 }
                 stack[top].pendingKey = nil
@@ -170,7 +170,9 @@ public enum YAMLLoader {
                         : "The field name `\(keyText)` is read as \(value.bool != nil ? "true or false" : "a number"), not as text.",
                     fix: value.isNull ? "Write the field name before the colon." : "Put the field name in quotes, e.g. `\"\(keyText)\": ...`, or use a word."))
                 key = "\u{0}ignored"
-            } else if let first = stack[top].positions[key] {
+            } else if let first = stack[top].members.withUnsafeBufferPointer({ members in
+                stack[top].index.position(hash: KeyIndex.hash(key)) { members[$0].key == key }
+            }) {
                 problems.append(Problem(code: .duplicateKey, location: value.location,
                     message: "The field `\(key)` appears twice in the same block; the first is on line \(stack[top].members[first].keyLocation.line).",
                     fix: "Keep one `\(key)` and delete the other."))

@@ -111,10 +111,7 @@ public struct TemplateSet: Sendable {
     /// Renders one template on its own (e.g. `partials/card`), or nothing when the set has none.
     func render(partial: String, context: TemplateValue, root: String) -> [UInt8] {
         guard let template = library[partial] else { return [] }
-        var renderer = MustacheRenderer(templates: library, root: root)
-        renderer.stack = [context]
-        renderer.render(template.nodes)
-        return renderer.output
+        return MustacheRenderer.render(template, context: context, templates: library, root: root)
     }
 
     /// UI strings of a language as a Mustache context, falling back key by key to English

@@ -26,6 +26,26 @@ struct PageContexts: Sendable {
     /// The home and filter pages' facets per language (`filters`), made once.
     var facets: [String: TemplateValue] = [:]
     static let rootToken = "@@algoreg-root@@"
+    static let rootTokenBytes = Array(rootToken.utf8)
+
+    /// The text before, between and after each `token` in `bytes`. On bytes: the standard
+    /// library's `split` with a text separator compares characters, and took 6% of a build.
+    static func parts(of bytes: [UInt8], between token: [UInt8]) -> [String] {
+        var parts: [String] = []
+        var partStart = 0
+        var cursor = 0
+        while cursor + token.count <= bytes.count {
+            if bytes[cursor] == token[0] && bytes[cursor..<(cursor + token.count)].elementsEqual(token) {
+                parts.append(String(decoding: bytes[partStart..<cursor], as: UTF8.self))
+                cursor += token.count
+                partStart = cursor
+            } else {
+                cursor += 1
+            }
+        }
+        parts.append(String(decoding: bytes[partStart...], as: UTF8.self))
+        return parts
+    }
     /// Facets the home page filters on: URL key and schema field.
     static let facets: [(key: String, field: String)] = [
         ("status", "status"), ("risk", "risk_category"), ("domain", "domain"), ("algorithm_type", "algorithm_type"),
@@ -202,8 +222,8 @@ struct PageContexts: Sendable {
             context["t"] = uiStringValues[language]
             context["lang"] = .text(language)
             context["fallbackLanguage"] = .text(defaultLanguage)
-            let html = String(decoding: templates.render(partial: "partials/card", context: .object(context), root: Self.rootToken), as: UTF8.self)
-            values["cardHtml"] = .relative(html.split(separator: Self.rootToken, omittingEmptySubsequences: false).map(String.init))
+            let html = templates.render(partial: "partials/card", context: .object(context), root: Self.rootToken)
+            values["cardHtml"] = .relative(Self.parts(of: html, between: Self.rootTokenBytes))
             return .object(values)
         }
     }

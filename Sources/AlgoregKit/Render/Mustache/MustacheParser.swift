@@ -26,11 +26,14 @@ struct MustacheTemplate: Sendable {
 
     var nodes: [Node]
     var partials: [PartialReference]
+    /// The nodes compiled for the renderer.
+    var program: MustacheProgram
 
     init(_ text: String) throws(SyntaxError) {
         var parser = Parser(Array(text.utf8))
         nodes = try parser.parse()
         partials = parser.partials
+        program = MustacheProgram(nodes)
     }
 }
 

@@ -58,21 +58,11 @@ struct TemplateName: Sendable, Equatable {
 
     init(_ text: String) {
         self.text = text
-        hash = Self.hash(text)
-    }
-
-    /// FNV-1a over the UTF-8 bytes: names are short, and this costs a few cycles a byte where
-    /// the standard library's seeded SipHash costs a setup and a finalisation per name.
-    static func hash(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return hash
+        hash = KeyIndex.hash(text)
     }
 }
 
-/// Named values in the order they were given. A name is found by its hash: a scan of the
-/// hashes for objects with a handful of names, an open-addressing table for objects with many
-/// (the UI strings, a system's card), then one comparison of the name itself. The storage is
+/// Named values in the order they were given, found by their `KeyIndex` hash. The storage is
 /// one reference, copied on write: passing an object around costs one retain, and setting a
 /// name on an object nobody else holds changes it in place.
 public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
@@ -81,86 +71,55 @@ public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
     final class Storage: @unchecked Sendable {
         private(set) var keys: [String]
         private(set) var values: [TemplateValue]
-        private var hashes: [UInt64]
-        /// For large objects: position + 1 of each name at its hash's slot (0: empty).
-        private var table: [Int32] = []
+        private var index: KeyIndex
 
         init(keys: [String], values: [TemplateValue]) {
             self.keys = keys
             self.values = values
-            hashes = keys.map(TemplateName.hash)
-            makeTableIfLarge()
+            index = KeyIndex(keys)
         }
 
         private init(copying other: Storage) {
             keys = other.keys
             values = other.values
-            hashes = other.hashes
-            table = other.table
+            index = other.index
         }
 
         func copy() -> Storage { Storage(copying: self) }
 
+        /// The storage of the value at `position` when it is an object, unowned (the renderer's).
+        func objectStorage(at position: Int) -> Unmanaged<Storage>? {
+            if case .object(let object) = values[position] { return object.unmanagedStorage }
+            return nil
+        }
+
         func position(of key: String, hash: UInt64) -> Int? {
-            if table.isEmpty {
-                var position = 0
-                while position < hashes.count {
-                    if hashes[position] == hash && keys[position] == key { return position }
-                    position += 1
-                }
-                return nil
-            }
-            let mask = table.count - 1
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while true {
-                let entry = Int(table[slot])
-                if entry == 0 { return nil }
-                if hashes[entry - 1] == hash && keys[entry - 1] == key { return entry - 1 }
-                slot = (slot + 1) & mask
-            }
+            keys.withUnsafeBufferPointer { keys in index.position(hash: hash) { keys[$0] == key } }
         }
 
         /// Replaces, adds (at the end) or, with nil, removes a name.
         func set(_ key: String, _ value: TemplateValue?) {
-            let hash = TemplateName.hash(key)
+            let hash = KeyIndex.hash(key)
             if let position = position(of: key, hash: hash) {
                 if let value {
                     values[position] = value
                 } else {
                     keys.remove(at: position)
                     values.remove(at: position)
-                    hashes.remove(at: position)
-                    makeTableIfLarge()
+                    index.remove(at: position)
                 }
             } else if let value {
                 keys.append(key)
                 values.append(value)
-                hashes.append(hash)
-                if table.isEmpty || keys.count * 2 > table.count { makeTableIfLarge() } else { insert(keys.count - 1) }
+                index.append(hash: hash)
             }
-        }
-
-        private func makeTableIfLarge() {
-            guard keys.count >= TemplateObject.indexedFrom else {
-                table = []
-                return
-            }
-            var size = 1
-            while size < keys.count * 4 { size <<= 1 }
-            table = Array(repeating: 0, count: size)
-            for position in keys.indices { insert(position) }
-        }
-
-        private func insert(_ position: Int) {
-            let mask = table.count - 1
-            var slot = Int(truncatingIfNeeded: hashes[position]) & mask
-            while table[slot] != 0 { slot = (slot + 1) & mask }
-            table[slot] = Int32(position + 1)
         }
     }
 
     private var storage: Storage
-    static let indexedFrom = 16
+
+    /// For the renderer, which holds the context that owns this object for the whole render.
+    var unmanagedStorage: Unmanaged<Storage> { .passUnretained(storage) }
 
     public init(dictionaryLiteral pairs: (String, TemplateValue)...) {
         self.init(pairs)
@@ -194,7 +153,7 @@ public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
     }
 
     public subscript(key: String) -> TemplateValue? {
-        get { storage.position(of: key, hash: TemplateName.hash(key)).map { storage.values[$0] } }
+        get { storage.position(of: key, hash: KeyIndex.hash(key)).map { storage.values[$0] } }
         set {
             if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
             storage.set(key, newValue)
