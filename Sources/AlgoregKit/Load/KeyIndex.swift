@@ -68,6 +68,9 @@ struct KeyIndex: Sendable {
         }
     }
 
+    /// The hash of the key at `position`.
+    func hash(at position: Int) -> UInt64 { hashes[position] }
+
     /// A new key after the last.
     mutating func append(hash: UInt64) {
         hashes.append(hash)

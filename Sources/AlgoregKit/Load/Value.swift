@@ -94,6 +94,9 @@ public struct Object: Sendable {
         position(key, hash: KeyIndex.hash(key))
     }
 
+    /// The `KeyIndex` hash of the key of `members[position]`, for lookups of the same name elsewhere.
+    func keyHash(at position: Int) -> UInt64 { index.hash(at: position) }
+
     public var count: Int { members.count }
     public var keys: [String] { members.map(\.key) }
     public var isEmpty: Bool { members.isEmpty }

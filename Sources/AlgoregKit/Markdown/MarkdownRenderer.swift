@@ -112,19 +112,17 @@ public enum MarkdownRenderer {
 /// fields render the same in every language: those are rendered once and found by the field's
 /// name (`field`), without hashing their text. Other Markdown is remembered by its text.
 final class MarkdownMemo {
-    private struct Key: Hashable {
-        var markdown: String
-        var headingOffset: Int
-    }
-
-    private var rendered: [Key: String] = [:]
+    /// Searched in order: a system holds a few dozen texts, and comparing them (which stops at
+    /// the first differing byte) costs less than hashing kilobytes of Markdown for a dictionary.
+    /// Past `remembered` texts nothing more is kept, so a memo used for more never grows slow.
+    private var rendered: [(markdown: String, headingOffset: Int, html: String)] = []
     private var fields: [String: String] = [:]
+    static let remembered = 128
 
     func html(_ markdown: String, headingOffset: Int = 0) -> String {
-        let key = Key(markdown: markdown, headingOffset: headingOffset)
-        if let found = rendered[key] { return found }
+        if let found = rendered.first(where: { $0.headingOffset == headingOffset && $0.markdown == markdown }) { return found.html }
         let html = MarkdownRenderer.html(markdown, headingOffset: headingOffset)
-        rendered[key] = html
+        if rendered.count < Self.remembered { rendered.append((markdown, headingOffset, html)) }
         return html
     }
 

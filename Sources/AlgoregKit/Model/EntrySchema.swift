@@ -7,21 +7,39 @@ public struct EntrySchema: Sendable {
         "oversight", "risks", "legal", "objection", "more", "metadata",
     ]
 
-    public struct Field: Sendable {
-        public var key: String
-        public var label: LocalizedText
-        public var help: LocalizedText?
-        public var section: String
-        public var isMarkdown: Bool
-        public var isPrivate: Bool
-        public var isTranslatable: Bool
-        public var isRequired: Bool
+    /// A class, not a struct: pages, exports and checks pass fields around by the thousand,
+    /// and a copy of a reference costs one retain where a copy of these members cost eight.
+    public final class Field: Sendable {
+        public let key: String
+        public let label: LocalizedText
+        public let help: LocalizedText?
+        public let section: String
+        public let isMarkdown: Bool
+        public let isPrivate: Bool
+        public let isTranslatable: Bool
+        public let isRequired: Bool
         /// JSON Schema `type` (first one when several), `enum` values and `format`.
-        public var type: String?
-        public var enumeration: [String]
-        public var format: String?
+        public let type: String?
+        public let enumeration: [String]
+        public let format: String?
         /// For objects, and for lists of objects: their fields in order.
-        public var children: [Field]
+        public let children: [Field]
+
+        init(key: String, label: LocalizedText, help: LocalizedText?, section: String, isMarkdown: Bool, isPrivate: Bool,
+             isTranslatable: Bool, isRequired: Bool, type: String?, enumeration: [String], format: String?, children: [Field]) {
+            self.key = key
+            self.label = label
+            self.help = help
+            self.section = section
+            self.isMarkdown = isMarkdown
+            self.isPrivate = isPrivate
+            self.isTranslatable = isTranslatable
+            self.isRequired = isRequired
+            self.type = type
+            self.enumeration = enumeration
+            self.format = format
+            self.children = children
+        }
     }
 
     public var source: Value

@@ -237,12 +237,12 @@ struct SchemaCompiler {
     }
 
     private mutating func compileMembers(_ object: Object, pointer: [String]) -> SchemaCheck {
-        var properties: [String: SchemaNode] = [:]
+        var properties = SchemaProperties()
         var declaredNames: [String] = []
         if let value = object["properties"] as Value? {
             if let definitions = value.object {
                 for definition in definitions.members {
-                    properties[definition.key] = compile(definition.value, pointer: pointer + ["properties", definition.key])
+                    properties.append(definition.key, compile(definition.value, pointer: pointer + ["properties", definition.key]))
                     declaredNames.append(definition.key)
                 }
             } else {

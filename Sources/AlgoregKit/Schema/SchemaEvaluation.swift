@@ -251,13 +251,13 @@ extension SchemaCheck {
     }
 
     private static func evaluateMembers(
-        _ object: Object, _ properties: [String: SchemaNode], _ patterns: [PropertyPattern],
+        _ object: Object, _ properties: SchemaProperties, _ patterns: [PropertyPattern],
         _ additional: AdditionalProperties?, _ declaredNames: [String], _ evaluation: inout Evaluation
     ) -> Bool {
         var valid = true
-        for member in object.members {
+        for (position, member) in object.members.enumerated() {
             var covered = false
-            if let schema = properties[member.key] {
+            if let schema = properties.schema(for: member.key, hash: object.keyHash(at: position)) {
                 covered = true
                 if !schema.evaluate(member.value, at: .key(member.key), &evaluation) {
                     valid = false

@@ -59,6 +59,25 @@ struct PropertyPattern {
     let schema: SchemaNode
 }
 
+/// `properties`: the schema of each declared member name, found by the name's `KeyIndex` hash
+/// (an entry's fields are checked by the thousand; a dictionary would hash each name again).
+struct SchemaProperties {
+    private var names: [String] = []
+    private var schemas: [SchemaNode] = []
+    private var index = KeyIndex()
+
+    mutating func append(_ name: String, _ schema: SchemaNode) {
+        names.append(name)
+        schemas.append(schema)
+        index.append(hash: KeyIndex.hash(name))
+    }
+
+    /// The schema of the member `name`, whose hash is `hash`.
+    func schema(for name: String, hash: UInt64) -> SchemaNode? {
+        names.withUnsafeBufferPointer { names in index.position(hash: hash) { names[$0] == name } }.map { schemas[$0] }
+    }
+}
+
 /// What `additionalProperties` does with members that no `properties`/`patternProperties` covers.
 enum AdditionalProperties {
     /// `false`: reported as one `additionalProperty` violation at the key, with "did you mean".
@@ -70,7 +89,7 @@ enum AdditionalProperties {
 enum SchemaCheck {
     case falseSchema
     case type(InstanceTypes, names: [String])
-    case members(properties: [String: SchemaNode], patterns: [PropertyPattern], additional: AdditionalProperties?, declaredNames: [String])
+    case members(properties: SchemaProperties, patterns: [PropertyPattern], additional: AdditionalProperties?, declaredNames: [String])
     case required([String])
     case propertyNames(SchemaNode)
     case minProperties(Int)
