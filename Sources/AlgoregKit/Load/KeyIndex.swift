@@ -18,6 +18,7 @@ struct KeyIndex: Sendable {
     }
 
     static func hash(_ key: String) -> UInt64 {
+        if let hash = key.utf8.withContiguousStorageIfAvailable(hash) { return hash }
         var key = key
         return key.withUTF8(hash)
     }
