@@ -247,7 +247,7 @@ public enum SiteBuilder {
                     let markdown = MarkdownMemo()
                     for (index, language) in layout.languages.enumerated() {
                         let html = cached?[index] ?? contexts.render("system", contexts.system(position, language: language, markdown: markdown))
-                        try output.write(SiteLayout.file(for: paths[index]), html)
+                        try output.write(SiteLayout.file(for: paths[index]), html, inNewFolder: !unchanged)
                         rendered.append(html)
                     }
                     if cached == nil { cache?.store(rendered, for: key) }

@@ -121,8 +121,10 @@ struct SiteOutput {
         try contents.withUTF8 { bytes in Result { () throws(Failure) in try write(relative, bytes) } }.get()
     }
 
-    func write(_ relative: String, _ bytes: [UInt8]) throws(Failure) {
-        try bytes.withUnsafeBufferPointer { buffer in Result { () throws(Failure) in try write(relative, buffer) } }.get()
+    /// `inNewFolder`: the file's folder is not there yet (a system's page), so it is made
+    /// before the open instead of after a failed one: 20,000 fewer failed opens at 10,000 systems.
+    func write(_ relative: String, _ bytes: [UInt8], inNewFolder: Bool = false) throws(Failure) {
+        try bytes.withUnsafeBufferPointer { buffer in Result { () throws(Failure) in try write(relative, buffer, inNewFolder: inNewFolder) } }.get()
     }
 
     func write(_ relative: String, _ data: Data) throws(Failure) {
@@ -131,8 +133,8 @@ struct SiteOutput {
 
     /// POSIX calls: a build writes tens of thousands of files, and Foundation's folder checks
     /// and `Data` copies cost more than the writing. Folders are made when the open says so.
-    func write(_ relative: String, _ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) {
-        let descriptor = try create(relative)
+    func write(_ relative: String, _ buffer: UnsafeBufferPointer<UInt8>, inNewFolder: Bool = false) throws(Failure) {
+        let descriptor = try create(relative, inNewFolder: inNewFolder)
         defer { close(descriptor) }
         if let code = Self.writeAll(buffer, to: descriptor) { throw failure(relative, code) }
     }
@@ -156,8 +158,11 @@ struct SiteOutput {
     }
 
     /// Opens a file of the staging folder for writing, making its folders when they are missing.
-    private func create(_ relative: String) throws(Failure) -> Int32 {
+    private func create(_ relative: String, inNewFolder: Bool = false) throws(Failure) -> Int32 {
         let path = staging.path + "/" + relative
+        if inNewFolder, let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), let code = Self.makeFolders(String(path[..<slash])) {
+            throw failure(relative, code)
+        }
         var descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if descriptor < 0, errno == ENOENT, let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
             if let code = Self.makeFolders(String(path[..<slash])) { throw failure(relative, code) }
