@@ -81,7 +81,7 @@ struct Build: ParsableCommand {
     @Option(name: .long, help: "The templates folder.")
     var templates: String = "Templates"
 
-    @Option(name: .long, help: "The output folder; replaced as a whole only when the build succeeds.")
+    @Option(name: .long, help: "The output folder; changed only when the build succeeds.")
     var output: String = "Site"
 
     @Flag(name: .long, help: "Also publish entries marked `draft: true` (marked incomplete on their pages).")

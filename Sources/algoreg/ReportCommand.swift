@@ -20,7 +20,7 @@ struct Report: ParsableCommand {
     @Option(name: .long, help: "The templates folder (html only).")
     var templates: String = "Templates"
 
-    @Option(name: .long, help: "The output folder (html only); replaced as a whole only when the build succeeds.")
+    @Option(name: .long, help: "The output folder (html only); changed only when the build succeeds.")
     var output: String = "Report"
 
     func run() throws {

@@ -108,14 +108,20 @@ import Testing
     }
 }
 
-/// `algoreg build` into its previous output keeps the system pages whose inputs did not change
-/// (hard links to the previous build's files) and writes the same site as a build from nothing.
+/// `algoreg build` into its previous output leaves the system pages and JSON whose inputs did not
+/// change where they are, moves the rest in, and ends with the same site as a build from nothing.
 @Suite struct PageReuseTests {
     func build(_ register: TemporaryRegister, into output: URL) {
         let result = SiteBuilder.build(SiteBuilder.Options(
             registry: register.path, templates: TestSupport.templates.path, output: output.path,
             sourceDateEpoch: "1767225600", validation: ValidationOptions(today: "2025-01-01")))
         #expect(result.succeeded, "\(result.diagnostics)")
+    }
+
+    func expectSameAsABuildFromNothing(_ register: TemporaryRegister, _ output: URL) throws {
+        let fresh = register.folder.appendingPathComponent("Fresh-\(UUID().uuidString)")
+        build(register, into: fresh)
+        #expect(TestSupport.differences(try TestSupport.snapshot(output), try TestSupport.snapshot(fresh)).isEmpty)
     }
 
     func inode(_ file: URL) throws -> Int {
@@ -131,19 +137,46 @@ import Testing
         build(register, into: output)
         let unchanged = output.appendingPathComponent("systems/valid-entry/index.html")
         let edited = output.appendingPathComponent("systems/second-entry/index.html")
-        let before = (unchanged: try inode(unchanged), edited: try inode(edited))
+        let unchangedJSON = output.appendingPathComponent("data/systems/valid-entry.json")
+        let before = (unchanged: try inode(unchanged), edited: try inode(edited), json: try inode(unchangedJSON))
         let marker = try String(contentsOf: output.appendingPathComponent(".algoreg-site"), encoding: .utf8)
         #expect(marker.contains("page valid-entry "), "\(marker)")
 
         try register.write("systems/second-entry.md", valid.replacingOccurrences(of: "name: Parking permit check", with: "name: Second system, renamed"))
         build(register, into: output)
         #expect(try inode(unchanged) == before.unchanged, "the unchanged page is the previous build's file")
+        #expect(try inode(unchangedJSON) == before.json, "so is its JSON")
         #expect(try inode(edited) != before.edited, "the edited page is written again")
         #expect(try String(contentsOf: edited, encoding: .utf8).contains("Second system, renamed"))
 
-        let fresh = register.folder.appendingPathComponent("Fresh")
-        build(register, into: fresh)
-        #expect(TestSupport.differences(try TestSupport.snapshot(output), try TestSupport.snapshot(fresh)).isEmpty)
+        try expectSameAsABuildFromNothing(register, output)
+    }
+
+    @Test func aMarkerWithoutPageKeysMakesTheNextBuildWriteEveryPage() throws {
+        // What a commit cut short between moving the files and recording the keys leaves.
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let output = register.folder.appendingPathComponent("Site")
+        build(register, into: output)
+        let page = output.appendingPathComponent("systems/valid-entry/index.html")
+        let before = try inode(page)
+        try SiteOutput.markerText.write(to: output.appendingPathComponent(SiteOutput.marker), atomically: true, encoding: .utf8)
+        build(register, into: output)
+        #expect(try inode(page) != before)
+        try expectSameAsABuildFromNothing(register, output)
+    }
+
+    @Test func aFileWhereAFolderNowGoesIsReplaced() throws {
+        let register = try TemporaryRegister()
+        defer { register.delete() }
+        let output = register.folder.appendingPathComponent("Site")
+        build(register, into: output)
+        try FileManager.default.removeItem(at: output.appendingPathComponent("departments"))
+        try Data("not a folder\n".utf8).write(to: output.appendingPathComponent("departments"))
+        try FileManager.default.removeItem(at: output.appendingPathComponent("404.html"))
+        try FileManager.default.createDirectory(at: output.appendingPathComponent("404.html/inside"), withIntermediateDirectories: true)
+        build(register, into: output)
+        try expectSameAsABuildFromNothing(register, output)
     }
 
     @Test func aPageMissingFromThePreviousBuildIsWrittenAgain() throws {

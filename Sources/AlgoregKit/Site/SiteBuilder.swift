@@ -224,8 +224,8 @@ public enum SiteBuilder {
         timer.lap("  404 and reports")
         // Systems: every language's page and the JSON, rendered on all cores.
         // Everything a system page depends on besides the system itself, hashed once; with the
-        // system's JSON (its public content and history) it keys the page. A page whose key is
-        // the one the previous build recorded is linked from that build instead of rendered.
+        // system's JSON (its public content and history) it keys the page. Pages and JSON whose
+        // key is the one the previous build recorded stay in the output as they are.
         let fingerprint = StableHash.hex([
             templates.fingerprint, register.settings.fingerprint, register.schema.source.jsonText(pretty: false),
             register.contentDate, register.reports.map { String($0.year) }.joined(separator: ","), layout.languages.joined(separator: ","),
@@ -239,21 +239,23 @@ public enum SiteBuilder {
                 let key = StableHash.hex(fingerprint + "\u{1}" + jsonText)
                 let paths = layout.languages.map { layout.path(SiteLayout.system(system.id), language: $0) }
                 let unchanged = previousKeys[system.id] == key
-                if !(unchanged && paths.allSatisfy { output.keepPrevious(SiteLayout.file(for: $0)) }) {
-                    // A link made before one failed must not be written through: it is the previous build's file.
-                    if unchanged { paths.forEach { output.discard(SiteLayout.file(for: $0)) } }
+                let kept = paths.map { unchanged && output.keepPrevious(SiteLayout.file(for: $0)) }
+                if kept.contains(false) {
                     let cached = cache?.pages(for: key)
                     var rendered: [[UInt8]] = []
                     let markdown = MarkdownMemo()
                     for (index, language) in layout.languages.enumerated() {
                         let html = cached?[index] ?? contexts.render("system", contexts.system(position, language: language, markdown: markdown))
-                        try output.write(SiteLayout.file(for: paths[index]), html, inNewFolder: !unchanged)
+                        // A system's folder is new in the staging folder, so it is made before the open.
+                        if !kept[index] { try output.write(SiteLayout.file(for: paths[index]), html, inNewFolder: true) }
                         rendered.append(html)
                     }
                     if cached == nil { cache?.store(rendered, for: key) }
                 }
                 output.pageKeys.record(system.id, key)
-                try output.write(OpenData.systemJSON(system.id), jsonText + "\n")
+                if !(unchanged && output.keepPrevious(OpenData.systemJSON(system.id))) {
+                    try output.write(OpenData.systemJSON(system.id), jsonText + "\n")
+                }
                 return .success(paths)
             } catch {
                 return .failure(error)

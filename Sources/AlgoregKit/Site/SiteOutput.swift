@@ -1,7 +1,11 @@
 import Foundation
 
-/// Writes a build into a staging folder beside the output and swaps it in only when every
-/// file was written, so a failed build leaves the previous site as it was.
+/// Writes a build into a staging folder beside the output and moves it in only when every
+/// file was written, so a failed build leaves the previous site as it was. A build into its
+/// previous output stages only what it wrote; files whose key says they are unchanged stay
+/// where they are, and the commit moves the staged files over the old ones and deletes the
+/// files this build did not make. Replacing the whole tree instead cost more than the rest of
+/// a one-file rebuild at 10,000 systems (linking 30,000 files in, unlinking the old tree).
 struct SiteOutput {
     /// Marks an output folder as made by Algoreg, so we never replace someone else's folder.
     static let marker = ".algoreg-site"
@@ -13,6 +17,8 @@ struct SiteOutput {
     let displayOutput: String
     /// System id -> the key of its pages in this build, written into the marker at commit.
     let pageKeys = PageKeys()
+    /// Every file of this build, staged or kept: the commit deletes the output's others.
+    let madeFiles = MadeFiles()
 
     /// Collected from the threads that write system pages.
     final class PageKeys: @unchecked Sendable {
@@ -27,6 +33,33 @@ struct SiteOutput {
         var sorted: [(id: String, key: String)] {
             lock.lock(); defer { lock.unlock() }
             return keys.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
+    }
+
+    /// Relative paths, collected from every thread that writes.
+    final class MadeFiles: @unchecked Sendable {
+        private let lock = NSLock()
+        /// Path -> whether it was kept in the output (else it is staged).
+        private var paths: [String: Bool] = [:]
+
+        func record(_ relative: String, kept: Bool = false) {
+            lock.lock(); defer { lock.unlock() }
+            paths[relative] = kept
+        }
+
+        func contains(_ relative: String) -> Bool {
+            lock.lock(); defer { lock.unlock() }
+            return paths[relative] != nil
+        }
+
+        func wasKept(_ relative: String) -> Bool {
+            lock.lock(); defer { lock.unlock() }
+            return paths[relative] == true
+        }
+
+        var sorted: [String] {
+            lock.lock(); defer { lock.unlock() }
+            return paths.keys.sorted()
         }
     }
 
@@ -78,30 +111,21 @@ struct SiteOutput {
         return keys
     }
 
-    /// Hard-links a file of the previous build into this one (the previous build is ours and
-    /// its key says the file is what this build would write). False when it cannot, e.g. the
-    /// file is gone or the file system has no links: the caller then writes it.
+    /// Keeps a file of the previous build where it is (the previous build is ours and its key
+    /// says the file is what this build would write). False when it is gone: the caller then writes it.
     func keepPrevious(_ relative: String) -> Bool {
-        let source = output.path + "/" + relative
-        let target = staging.path + "/" + relative
-        if link(source, target) == 0 { return true }
-        guard errno == ENOENT, access(source, F_OK) == 0, let slash = target.utf8.lastIndex(of: UInt8(ascii: "/")),
-              Self.makeFolders(String(target[..<slash])) == nil else { return false }
-        return link(source, target) == 0
+        guard access(output.path + "/" + relative, F_OK) == 0 else { return false }
+        madeFiles.record(relative, kept: true)
+        return true
     }
 
-    /// A file this build has written.
+    /// A file this build has written, or kept from the previous build.
     func read(_ relative: String) throws(Failure) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: staging.path + "/" + relative) else {
+        guard let data = FileManager.default.contents(atPath: (madeFiles.wasKept(relative) ? output : staging).path + "/" + relative) else {
             throw .io(Diagnostic(file: "\(displayOutput)/\(relative)", location: nil, code: .outputFailed,
                 message: "A file this build wrote cannot be read back.", fix: "Check the disk space and permissions."))
         }
         return [UInt8](data)
-    }
-
-    /// Removes a file from the staging folder, if it is there.
-    func discard(_ relative: String) {
-        unlink(staging.path + "/" + relative)
     }
 
     func prepare() throws(Failure) {
@@ -159,6 +183,7 @@ struct SiteOutput {
 
     /// Opens a file of the staging folder for writing, making its folders when they are missing.
     private func create(_ relative: String, inNewFolder: Bool = false) throws(Failure) -> Int32 {
+        madeFiles.record(relative)
         let path = staging.path + "/" + relative
         if inNewFolder, let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), let code = Self.makeFolders(String(path[..<slash])) {
             throw failure(relative, code)
@@ -202,29 +227,105 @@ struct SiteOutput {
         try write(relative, data)
     }
 
-    /// Replaces the output with the staging folder: rename the old one away, rename the new one
-    /// in, then delete the old one.
+    static let markerText = "This folder was written by `algoreg build`; the next build updates it and deletes the files it does not make.\n"
+
+    /// Moves the staged files into the output. A first build renames the staging folder; a
+    /// build into its previous output moves each staged file over the old one, deletes the
+    /// files this build did not make, and writes the page keys last: until then the marker
+    /// holds none, so a commit cut short makes the next build render every page again.
     func commit() throws(Failure) {
-        let fileManager = FileManager.default
-        // The page keys let the next build keep the system pages whose inputs did not change.
-        try write(Self.marker, "This folder was written by `algoreg build`; it is replaced as a whole by the next build.\n"
-            + pageKeys.sorted.map { "\(Self.pageKeyPrefix)\($0.id) \($0.key)\n" }.joined())
-        for kept in Self.keptFiles {
-            let old = output.appendingPathComponent(kept)
-            if fileManager.fileExists(atPath: old.path) { try? fileManager.copyItem(at: old, to: staging.appendingPathComponent(kept)) }
+        let keys = pageKeys.sorted.map { "\(Self.pageKeyPrefix)\($0.id) \($0.key)\n" }.joined()
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: output.path, isDirectory: &isFolder), isFolder.boolValue else {
+            try write(Self.marker, Self.markerText + keys)
+            if rename(staging.path, output.path) != 0 { throw commitFailure(errno) }
+            return
         }
-        let previous = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).previous-\(ProcessInfo.processInfo.processIdentifier)")
-        do {
-            if fileManager.fileExists(atPath: output.path) { try fileManager.moveItem(at: output, to: previous) }
-            try fileManager.moveItem(at: staging, to: output)
-        } catch {
-            if !fileManager.fileExists(atPath: output.path), fileManager.fileExists(atPath: previous.path) {
-                try? fileManager.moveItem(at: previous, to: output)
+        try replaceMarker(Self.markerText)
+        if let code = Self.moveTree(from: staging.path, into: output.path) { throw commitFailure(code) }
+        // A walk of the whole output, not a list of the previous build's files: a file someone
+        // put into the output goes too, as it did when the folder was replaced whole.
+        if case .failed(let code) = prune(output.path, relative: "") { throw commitFailure(code) }
+        try replaceMarker(Self.markerText + keys)
+        abandon()
+    }
+
+    private func commitFailure(_ code: Int32) -> Failure {
+        .io(Diagnostic(file: displayOutput, location: nil, code: .outputFailed,
+            message: "The new site could not be moved into `\(displayOutput)`: \(String(cString: strerror(code))).",
+            fix: "Check the permissions of `\(displayOutput)` and of the folder that holds it, then build again: the next build rewrites every page."))
+    }
+
+    /// Writes the output's marker through a staged file, so it is never half written.
+    private func replaceMarker(_ text: String) throws(Failure) {
+        try write(Self.marker, text)
+        if rename(staging.path + "/" + Self.marker, output.path + "/" + Self.marker) != 0 { throw commitFailure(errno) }
+    }
+
+    /// Moves every file below `source` to the same place below `target`; a folder the target
+    /// lacks is moved whole. Returns the error number of the first move that failed.
+    private static func moveTree(from source: String, into target: String) -> Int32? {
+        guard let directory = opendir(source) else { return errno }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+            if name == "." || name == ".." { continue }
+            let from = source + "/" + name, to = target + "/" + name
+            var sourceInfo = stat(), targetInfo = stat()
+            guard lstat(from, &sourceInfo) == 0 else { return errno }
+            let targetExists = lstat(to, &targetInfo) == 0
+            let sourceIsFolder = (sourceInfo.st_mode & S_IFMT) == S_IFDIR
+            let targetIsFolder = targetExists && (targetInfo.st_mode & S_IFMT) == S_IFDIR
+            if sourceIsFolder && targetIsFolder {
+                if let code = moveTree(from: from, into: to) { return code }
+                continue
             }
-            throw .io(Diagnostic(file: displayOutput, location: nil, code: .outputFailed,
-                message: "The new site could not replace `\(displayOutput)`: \(error.localizedDescription).", fix: "Check permissions of the folder that holds it."))
+            // A folder where a file now goes, or the reverse: the old one goes first.
+            if targetExists && sourceIsFolder != targetIsFolder {
+                if targetIsFolder { try? FileManager.default.removeItem(atPath: to) } else { unlink(to) }
+            }
+            if rename(from, to) != 0 { return errno }
         }
-        try? fileManager.removeItem(at: previous)
+        return nil
+    }
+
+    enum Pruned { case empty, holdsFiles, failed(Int32) }
+
+    /// Deletes the files below `folder` that this build did not make, and the folders that
+    /// leaves empty; keeps the marker and the files a repository keeps in its `Site/`.
+    private func prune(_ folder: String, relative: String) -> Pruned {
+        guard let directory = opendir(folder) else { return .failed(errno) }
+        var names: [(String, Bool)] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+            if name == "." || name == ".." { continue }
+            var isFolder = entry.pointee.d_type == DT_DIR
+            if entry.pointee.d_type == DT_UNKNOWN {
+                var info = stat()
+                isFolder = lstat(folder + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+            }
+            names.append((name, isFolder))
+        }
+        closedir(directory)
+        var holdsFiles = false
+        for (name, isFolder) in names {
+            let path = folder + "/" + name
+            let child = relative.isEmpty ? name : relative + "/" + name
+            if relative.isEmpty && (name == Self.marker || Self.keptFiles.contains(name)) {
+                holdsFiles = true
+            } else if isFolder {
+                switch prune(path, relative: child) {
+                case .failed(let code): return .failed(code)
+                case .holdsFiles: holdsFiles = true
+                case .empty: if rmdir(path) != 0 { holdsFiles = true }
+                }
+            } else if madeFiles.contains(child) {
+                holdsFiles = true
+            } else if unlink(path) != 0 && errno != ENOENT {
+                return .failed(errno)
+            }
+        }
+        return holdsFiles ? .holdsFiles : .empty
     }
 
     func abandon() {
