@@ -115,4 +115,14 @@ import Testing
         #expect(ContentChecks.linkTargets(in: "Café [x]( https://ok.example )").map(\.1) == [10])
         #expect(ContentChecks.linkTargets(in: "a < b and [c] (d)").isEmpty)
     }
+
+    @Test func schemesAreLettersDigitsAndPlusMinusDot() {
+        #expect(ContentChecks.isSchemeLike("javascript"))
+        #expect(ContentChecks.isSchemeLike("svn+ssh"))
+        #expect(ContentChecks.isSchemeLike("x-1.0"))
+        #expect(!ContentChecks.isSchemeLike("see also"))
+        #expect(!ContentChecks.isSchemeLike("note_1"))
+        #expect(ContentChecks.isSchemeLike("café"), "letters beyond ASCII count, as before")
+        #expect(!ContentChecks.isSchemeLike("café!"))
+    }
 }

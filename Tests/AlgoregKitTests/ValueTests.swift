@@ -62,6 +62,12 @@ import Testing
     @Test func trimsWhitespaceAndNewlines() {
         #expect("  \n Café \t\n".trimmed == "Café")
         #expect(" \n ".trimmed == "")
+        // The fast path (visible ASCII at both ends) and Unicode whitespace beyond ASCII.
+        #expect("Café au lait".trimmed == "Café au lait")
+        #expect("x\u{00A0}".trimmed == "x")
+        #expect("\u{2003}x\u{3000}".trimmed == "x")
+        #expect("x\u{000B}".trimmed == "x")
+        #expect("é ".trimmed == "é")
     }
 
     @Test func replacesEveryOccurrence() {

@@ -3,10 +3,21 @@
 extension String {
     /// Without leading and trailing whitespace and newlines.
     var trimmed: String {
+        // Most texts start and end with a visible ASCII character: then they are their own
+        // trimmed text, and no scalar needs Unicode's whitespace table (a UTF-8 text's last
+        // byte below 0x80 is its last scalar).
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80,
+           !Self.isASCIIWhitespace(first), !Self.isASCIIWhitespace(last) {
+            return self
+        }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
         return String(scalars[first...last])
+    }
+
+    private static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
     }
 
     /// Every occurrence of `target` replaced with `replacement`, compared byte for byte.

@@ -120,7 +120,11 @@ final class MarkdownMemo {
     static let remembered = 128
 
     func html(_ markdown: String, headingOffset: Int = 0) -> String {
-        if let found = rendered.first(where: { $0.headingOffset == headingOffset && $0.markdown == markdown }) { return found.html }
+        // Lengths first: they are stored, and most texts of a system differ in length.
+        let length = markdown.utf8.count
+        if let found = rendered.first(where: { $0.headingOffset == headingOffset && $0.markdown.utf8.count == length && $0.markdown == markdown }) {
+            return found.html
+        }
         let html = MarkdownRenderer.html(markdown, headingOffset: headingOffset)
         if rendered.count < Self.remembered { rendered.append((markdown, headingOffset, html)) }
         return html

@@ -1,7 +1,9 @@
 /// Escapes text for HTML element content and attribute values.
 public enum HTML {
     public static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: needsEscaping) else { return text }
+        // Over the contiguous bytes: the UTF-8 view's iterator cost more than the escaping.
+        var bytes = text
+        guard bytes.withUTF8({ $0.contains(where: needsEscaping) }) else { return text }
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count + 16)
         escape(text, into: &output)

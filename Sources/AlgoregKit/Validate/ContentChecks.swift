@@ -68,13 +68,24 @@ enum ContentChecks {
         return targets.compactMap { target, offset in
             guard let colon = target.firstIndex(of: ":") else { return nil }
             let scheme = target[..<colon].lowercased()
-            guard scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }), !scheme.isEmpty,
-                  !allowedSchemes.contains(scheme) else { return nil }
+            guard !scheme.isEmpty, isSchemeLike(scheme), !allowedSchemes.contains(scheme) else { return nil }
             let position = lineIsExact ? SourceLocation(line: location.line, column: location.column + offset) : location
             return Diagnostic(file: file, location: position, code: .unsafeLink,
                 message: "The link `\(target.prefix(60))` uses `\(scheme):`; only https, http and mailto links are published.",
                 fix: "Link to a web page (`https://...`) or an e-mail address (`mailto:...`).")
         }
+    }
+
+    /// Letters, digits, `+`, `-` and `.`: checked byte by byte for ASCII (nearly every scheme),
+    /// by Unicode's letter and number tables otherwise.
+    static func isSchemeLike(_ scheme: String) -> Bool {
+        if scheme.utf8.allSatisfy({ $0 < 0x80 }) {
+            return scheme.utf8.allSatisfy { byte in
+                (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+                    || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+            }
+        }
+        return scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
     }
 
     /// The targets of `[text](target)` links, `<scheme:...>` autolinks and `[label]: target`
@@ -140,45 +151,58 @@ enum ContentChecks {
         }
     }
 
+    /// What `scan` needs to know of a byte, one table look-up per byte instead of a chain of
+    /// comparisons: this runs over every text value and body line of the register.
+    private static let wordByte: UInt8 = 1, linkByte: UInt8 = 2, colonByte: UInt8 = 4, placeholderStart: UInt8 = 8
+    private static let byteClasses: [UInt8] = (0...255).map { value -> UInt8 in
+        let byte = UInt8(value)
+        var classes: UInt8 = 0
+        if (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x5F || byte >= 0x80 { classes |= wordByte }
+        if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "<") { classes |= linkByte }
+        if byte == UInt8(ascii: ":") { classes |= colonByte }
+        if [UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "l")].contains(byte | 0x20) { classes |= placeholderStart }
+        return classes
+    }
+
     /// One pass over a text: whether it holds a byte every link needs (`]` or `<`, and `:` with
     /// `colons`), and where the first placeholder word is (only words starting with t, f or l
     /// are compared).
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, colons: Bool = false) -> (mayHoldLink: Bool, placeholder: Range<Int>?) {
-        @inline(__always) func isWordByte(_ byte: UInt8) -> Bool {
-            (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x5F || byte >= 0x80
-        }
-        /// The lowercase `word` (a space matches only a space) as a whole word at `index`.
-        @inline(__always) func matches(_ word: StaticString, at index: Int) -> Bool {
-            let count = word.utf8CodeUnitCount
-            guard index + count <= bytes.count else { return false }
-            let letters = word.utf8Start
-            for position in 0..<count {
-                let expected = letters[position]
-                if bytes[index + position] | (expected == 0x20 ? 0 : 0x20) != expected { return false }
-            }
-            return index + count == bytes.count || !isWordByte(bytes[index + count])
-        }
-        var mayHoldLink = false
-        var placeholder: Range<Int>?
-        var previousIsWord = false
-        for index in bytes.indices {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "<") || (colons && byte == UInt8(ascii: ":")) { mayHoldLink = true }
-            if !previousIsWord, placeholder == nil {
-                switch byte | 0x20 {
-                case UInt8(ascii: "t"):
-                    if matches("todo", at: index) { placeholder = index..<(index + 4) }
-                    else if matches("tbd", at: index) { placeholder = index..<(index + 3) }
-                case UInt8(ascii: "f"):
-                    if matches("fixme", at: index) { placeholder = index..<(index + 5) }
-                case UInt8(ascii: "l"):
-                    if matches("lorem ipsum", at: index) { placeholder = index..<(index + 11) }
-                default: break
+        byteClasses.withUnsafeBufferPointer { classes in
+            /// The lowercase `word` (a space matches only a space) as a whole word at `index`.
+            @inline(__always) func matches(_ word: StaticString, at index: Int) -> Bool {
+                let count = word.utf8CodeUnitCount
+                guard index + count <= bytes.count else { return false }
+                let letters = word.utf8Start
+                for position in 0..<count {
+                    let expected = letters[position]
+                    if bytes[index + position] | (expected == 0x20 ? 0 : 0x20) != expected { return false }
                 }
+                return index + count == bytes.count || classes[Int(bytes[index + count])] & wordByte == 0
             }
-            previousIsWord = isWordByte(byte)
+            let linkClasses = colons ? linkByte | colonByte : linkByte
+            var mayHoldLink = false
+            var placeholder: Range<Int>?
+            var previousIsWord = false
+            for index in bytes.indices {
+                let byte = bytes[index]
+                let found = classes[Int(byte)]
+                if found & linkClasses != 0 { mayHoldLink = true }
+                if found & placeholderStart != 0, !previousIsWord, placeholder == nil {
+                    switch byte | 0x20 {
+                    case UInt8(ascii: "t"):
+                        if matches("todo", at: index) { placeholder = index..<(index + 4) }
+                        else if matches("tbd", at: index) { placeholder = index..<(index + 3) }
+                    case UInt8(ascii: "f"):
+                        if matches("fixme", at: index) { placeholder = index..<(index + 5) }
+                    default:
+                        if matches("lorem ipsum", at: index) { placeholder = index..<(index + 11) }
+                    }
+                }
+                previousIsWord = found & wordByte != 0
+            }
+            return (mayHoldLink, placeholder)
         }
-        return (mayHoldLink, placeholder)
     }
 
     static func checkPlaceholder(_ text: String, file: String, at location: SourceLocation, lineIsExact: Bool = false) -> [Diagnostic] {
