@@ -78,3 +78,39 @@ import Testing
         #expect("한국어 텍스트".replacingEvery("국", with: "-") == "한-어 텍스트")
     }
 }
+
+/// The eight-bytes-at-a-time search for bytes to escape finds what a byte-by-byte search finds,
+/// wherever the byte falls in a word and whatever surrounds it (bytes next to the searched
+/// values, and UTF-8 bytes above 0x80 that could set a high bit).
+@Suite struct EscapeScanTests {
+    typealias Search = (UnsafeBufferPointer<UInt8>, Int) -> Int
+
+    func expectSameAsByteByByte(_ search: Search, special: (UInt8) -> Bool, name: String) {
+        let neighbours: [UInt8] = [0x01, 0x1F, 0x20, 0x21, 0x23, 0x25, 0x2B, 0x2D, 0x3B, 0x3D, 0x3F, 0x5B, 0x5D, 0x61, 0x7F, 0x80, 0xA0, 0xC3, 0xFF]
+        let searched: [UInt8] = [0x00, 0x0A, 0x0D, 0x22, 0x26, 0x27, 0x2C, 0x3C, 0x3E, 0x5C]
+        // Mostly neighbours, so a searched byte often sits deep in a word after others that are not.
+        let fillers = Array(repeating: neighbours, count: 4).flatMap { $0 } + searched
+        var generator = SystemRandomNumberGenerator()
+        for length in 0...40 {
+            for _ in 0..<60 {
+                let bytes = (0..<length).map { _ in fillers.randomElement(using: &generator)! }
+                for start in [0, 1, 7, 8, 9].filter({ $0 <= length }) {
+                    let expected = bytes[start...].firstIndex(where: special) ?? length
+                    let found = bytes.withUnsafeBufferPointer { search($0, start) }
+                    #expect(found == expected, "\(name) in \(bytes) from \(start)")
+                }
+            }
+        }
+    }
+
+    @Test func findsTheFirstByteToEscapeLikeAByteByByteSearch() {
+        expectSameAsByteByByte(EscapeScan.firstJSONEscape, special: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }, name: "JSON")
+        expectSameAsByteByByte(EscapeScan.firstCSVSpecial, special: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }, name: "CSV")
+        expectSameAsByteByByte(EscapeScan.firstHTMLEscape, special: { [0x26, 0x3C, 0x3E, 0x22, 0x27].contains($0) }, name: "HTML")
+    }
+
+    @Test func escapesWhatTheWritersEscape() {
+        #expect(HTML.escape("a <b> & \"c\" 'd' é") == "a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39; é")
+        #expect(Value(.string("tab\there \"q\" back\\slash \u{1} é")).jsonText(pretty: false) == "\"tab\\there \\\"q\\\" back\\\\slash \\u0001 é\"")
+    }
+}

@@ -177,8 +177,8 @@ public enum CSVReader {
         let quote = UInt8(ascii: "\"")
         var cell = cell
         cell.withUTF8 { bytes in
-            // Scanned as bytes: `contains(where:)` on the UTF-8 view was 2% of a build.
-            guard bytes.contains(where: { $0 == UInt8(ascii: ",") || $0 == quote || $0 == 10 || $0 == 13 }) else {
+            // Scanned eight bytes at a time: this runs on every cell of the CSV files and exports.
+            guard EscapeScan.firstCSVSpecial(in: bytes, from: 0) < bytes.count else {
                 return output.append(contentsOf: bytes)
             }
             output.append(quote)

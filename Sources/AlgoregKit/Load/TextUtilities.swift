@@ -43,3 +43,61 @@ extension String {
         return String(decoding: result, as: UTF8.self)
     }
 }
+
+/// Finds the first byte a writer must escape, eight bytes at a time: JSON strings and CSV cells
+/// are most of the open data's megabytes, and nearly all their bytes are copied as they are.
+enum EscapeScan {
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// A word's bytes equal to `byte` (or, with `below`, less than it, for `byte` <= 0x80) have
+    /// their high bit set in the result; the lowest set byte is exact, which is all a search
+    /// needs (bytes above it may be false alarms from a borrow).
+    @inline(__always) private static func matches(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        let spread = word ^ (ones &* UInt64(byte))
+        return (spread &- ones) & ~spread & highs
+    }
+
+    @inline(__always) private static func below(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+        (word &- ones &* UInt64(byte)) & ~word & highs
+    }
+
+    /// The index of the first byte from `start` that JSON must escape (a control character,
+    /// `"` or `\`), or `bytes.count`.
+    static func firstJSONEscape(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        firstIndex(in: bytes, from: start, word: { below($0, 0x20) | matches($0, 0x22) | matches($0, 0x5C) }) {
+            $0 < 0x20 || $0 == 0x22 || $0 == 0x5C
+        }
+    }
+
+    /// The index of the first byte from `start` that makes a CSV cell need quotes (`,`, `"`,
+    /// a line break), or `bytes.count`.
+    static func firstCSVSpecial(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        firstIndex(in: bytes, from: start, word: { matches($0, 0x2C) | matches($0, 0x22) | matches($0, 0x0A) | matches($0, 0x0D) }) {
+            $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D
+        }
+    }
+
+    /// The index of the first byte from `start` that HTML escapes (`&`, `<`, `>`, `"`, `'`),
+    /// or `bytes.count`.
+    static func firstHTMLEscape(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        firstIndex(in: bytes, from: start, word: { matches($0, 0x26) | matches($0, 0x3C) | matches($0, 0x3E) | matches($0, 0x22) | matches($0, 0x27) }) {
+            $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27
+        }
+    }
+
+    @inline(__always) private static func firstIndex(in bytes: UnsafeBufferPointer<UInt8>, from start: Int,
+                                                     word test: (UInt64) -> UInt64, byte isSpecial: (UInt8) -> Bool) -> Int {
+        guard let base = bytes.baseAddress else { return bytes.count }
+        let raw = UnsafeRawPointer(base)
+        var index = start
+        while index + 8 <= bytes.count {
+            // Little-endian: the lowest set byte of the result is the first in memory.
+            let found = test(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+            if found != 0 { return index + found.trailingZeroBitCount / 8 }
+            index += 8
+        }
+        while index < bytes.count, !isSpecial(bytes[index]) { index += 1 }
+        return index
+    }
+}

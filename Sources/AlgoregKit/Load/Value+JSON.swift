@@ -397,7 +397,7 @@ private struct JSONWriter {
         string.withUTF8 { bytes in
             // Copy the runs that need no escaping in one go.
             var copied = 0
-            for index in bytes.indices where bytes[index] < 0x20 || bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "\\") {
+            while case let index = EscapeScan.firstJSONEscape(in: bytes, from: copied), index < bytes.count {
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<index]))
                 copied = index + 1
                 let byte = bytes[index]

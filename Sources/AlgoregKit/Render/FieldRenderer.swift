@@ -1,17 +1,12 @@
 /// Escapes text for HTML element content and attribute values.
 public enum HTML {
     public static func escape(_ text: String) -> String {
-        // Over the contiguous bytes: the UTF-8 view's iterator cost more than the escaping.
         var bytes = text
-        guard bytes.withUTF8({ $0.contains(where: needsEscaping) }) else { return text }
+        guard bytes.withUTF8({ EscapeScan.firstHTMLEscape(in: $0, from: 0) < $0.count }) else { return text }
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count + 16)
         escape(text, into: &output)
         return String(decoding: output, as: UTF8.self)
-    }
-
-    static func needsEscaping(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
     }
 
     /// Appends the escaped UTF-8 bytes, copying the runs that need no escaping in one go.
@@ -19,15 +14,14 @@ public enum HTML {
         var text = text
         text.withUTF8 { bytes in
             var copied = 0
-            for index in bytes.indices {
+            while case let index = EscapeScan.firstHTMLEscape(in: bytes, from: copied), index < bytes.count {
                 let replacement: StaticString
                 switch bytes[index] {
                 case UInt8(ascii: "&"): replacement = "&amp;"
                 case UInt8(ascii: "<"): replacement = "&lt;"
                 case UInt8(ascii: ">"): replacement = "&gt;"
                 case UInt8(ascii: "\""): replacement = "&quot;"
-                case UInt8(ascii: "'"): replacement = "&#39;"
-                default: continue
+                default: replacement = "&#39;"
                 }
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<index]))
                 output.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
