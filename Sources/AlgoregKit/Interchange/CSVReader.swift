@@ -183,8 +183,10 @@ public enum CSVReader {
             }
             output.append(quote)
             defer { output.append(quote) }
+            // Cells with quotes are mostly JSON text (lists of groups): memchr finds them.
             var copied = 0
-            for index in bytes.indices where bytes[index] == quote {
+            while copied < bytes.count, let found = memchr(bytes.baseAddress! + copied, Int32(quote), bytes.count - copied) {
+                let index = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...index]))
                 output.append(quote)
                 copied = index + 1

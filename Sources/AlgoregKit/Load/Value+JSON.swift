@@ -1,3 +1,5 @@
+import Foundation
+
 /// JSON reading and writing for `Value`.
 ///
 /// Hand-written rather than `JSONSerialization` so that integers stay distinct from numbers,
@@ -312,14 +314,17 @@ struct PrettyJSONSplice {
         sink.append(count == 0 ? "[\n    " : ",\n    ")
         count += 1
         let end = item.last == UInt8(ascii: "\n") ? item.count - 1 : item.count
-        // JSON text has line breaks only between values, never inside a string.
-        var copied = 0
-        for position in 0..<end where item[position] == UInt8(ascii: "\n") {
-            sink.append(contentsOf: item[copied...position])
-            sink.append(contentsOf: [32, 32, 32, 32])
-            copied = position + 1
+        // JSON text has line breaks only between values, never inside a string; memchr finds them.
+        item.withUnsafeBufferPointer { bytes in
+            var copied = 0
+            while copied < end, let found = memchr(bytes.baseAddress! + copied, 0x0A, end - copied) {
+                let position = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                sink.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...position]))
+                sink.bytes.append(contentsOf: [32, 32, 32, 32])
+                copied = position + 1
+            }
+            sink.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<end]))
         }
-        sink.append(contentsOf: item[copied..<end])
         sink.drainIfFull()
     }
 

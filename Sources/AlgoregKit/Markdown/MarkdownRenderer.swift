@@ -59,8 +59,15 @@ public enum MarkdownRenderer {
     /// Anything that could be Markdown syntax, a smart quote or dash, an autolink or need
     /// escaping returns nil and goes through cmark; `MarkdownTests` compares the two.
     static func plainParagraph(_ markdown: String) -> String? {
-        var text = markdown.utf8[...]
-        while text.last == UInt8(ascii: "\n") { text = text.dropLast() }
+        // Over the contiguous bytes: the UTF-8 view's iterator cost more than the checks.
+        var markdown = markdown
+        return markdown.withUTF8 { bytes in plainParagraph(bytes) }
+    }
+
+    private static func plainParagraph(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+        let text = UnsafeBufferPointer(rebasing: bytes[..<end])
         guard !text.isEmpty else { return nil }
         var lineStart = true
         // The last three bytes, lowercased ASCII letters, to spot `www.`.
@@ -92,7 +99,7 @@ public enum MarkdownRenderer {
             lastThree = (lastThree << 8 | UInt32(byte | 0x20)) & 0xFF_FF_FF
         }
         if previous == UInt8(ascii: " ") { return nil }
-        return "<p>" + String(Substring(text)) + "</p>\n"
+        return "<p>" + String(decoding: text, as: UTF8.self) + "</p>\n"
     }
 
     static func isAllowed(_ url: String) -> Bool {
