@@ -114,3 +114,25 @@ import Testing
         #expect(Value(.string("tab\there \"q\" back\\slash \u{1} é")).jsonText(pretty: false) == "\"tab\\there \\\"q\\\" back\\\\slash \\u0001 é\"")
     }
 }
+
+/// XXH64 gives the reference implementation's values (Python's `xxhash` package), across the
+/// lengths where it switches between its 32-byte, 8-byte, 4-byte and 1-byte steps.
+@Suite struct XXH64Tests {
+    @Test func matchesTheReferenceValues() {
+        #expect(XXH64.hash("", seed: 0) == 0xef46db3751d8e999)
+        #expect(XXH64.hash("a", seed: 0) == 0xd24ec4f1a98c6e5b)
+        #expect(XXH64.hash("abc", seed: 0) == 0x44bc2cf5ad770999)
+        #expect(XXH64.hash("0123456789abcdef0123456789abcde", seed: 0) == 0x1fdfc63febacfde7)
+        #expect(XXH64.hash("0123456789abcdef0123456789abcdef", seed: 0) == 0x642a94958e71e6c5)
+        #expect(XXH64.hash("0123456789abcdef0123456789abcdef0", seed: 7) == 0x4f54109a9de9ef94)
+        #expect(XXH64.hash(String(repeating: "été ", count: 40), seed: 12345678901234567890) == 0x9c3bc25722d26fc1)
+    }
+
+    @Test func pageKeysDependOnTextAndContext() {
+        let key = XXH64.hex128("{\"id\": \"a\"}", context: "templates 1")
+        #expect(key.count == 32 && key.allSatisfy(\.isHexDigit))
+        #expect(key == XXH64.hex128("{\"id\": \"a\"}", context: "templates 1"))
+        #expect(key != XXH64.hex128("{\"id\": \"b\"}", context: "templates 1"))
+        #expect(key != XXH64.hex128("{\"id\": \"a\"}", context: "templates 2"))
+    }
+}

@@ -236,7 +236,7 @@ public enum SiteBuilder {
             do throws(SiteOutput.Failure) {
                 let json = OpenData.systemValue(system, register: register, layout: layout)
                 let jsonText = json.jsonText(pretty: true)
-                let key = StableHash.hex(fingerprint + "\u{1}" + jsonText)
+                let key = XXH64.hex128(jsonText, context: fingerprint)
                 let paths = layout.languages.map { layout.path(SiteLayout.system(system.id), language: $0) }
                 let unchanged = previousKeys[system.id] == key
                 let kept = paths.map { unchanged && output.keepPrevious(SiteLayout.file(for: $0)) }
