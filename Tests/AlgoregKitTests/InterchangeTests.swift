@@ -266,6 +266,19 @@ import Testing
         }
     }
 
+    /// ATS JSON writes each system's columns as an object without making one, which is the
+    /// same only while a preset's columns are distinct.
+    @Test func presetColumnsAreDistinctAndStringObjectsAreTheObjectsJSON() {
+        for name in ImportPreset.names {
+            let columns = ImportPreset.named(name)!.columns
+            #expect(Set(columns).count == columns.count, "\(name)")
+        }
+        let members = [(key: "name", value: "Tab\there \"quoted\" é"), (key: "url", value: "https://a.example/x")]
+        let object = Value(.object(Object(members.map { Member(key: $0.key, value: Value(.string($0.value))) })))
+        #expect(Value.prettyJSONObject(ofStrings: members) == Array(object.jsonText(pretty: true).utf8))
+        #expect(Value.prettyJSONObject(ofStrings: []) == Array(Value(.object(Object())).jsonText(pretty: true).utf8))
+    }
+
     /// The site streams its exports to disk a piece at a time; the pieces make the same file.
     @Test func streamedExportsEqualTheWholeExport() throws {
         let register = PublicRegister(try #require(RegisterValidator.validate(TestSupport.exampleRegistry.path).register), history: .none)

@@ -50,6 +50,37 @@ import Testing
         #expect(Set(keys.map(KeyIndex.hash)).count == keys.count)
     }
 
+    /// The hash reads the last partial word in wide loads; it must equal the word made of those
+    /// bytes one by one, at every length around the word boundaries.
+    @Test func keyHashReadsTheLastWordLikeAByteLoop() {
+        func reference(_ key: String) -> UInt64 {
+            let bytes = Array(key.utf8)
+            let multiplier: UInt64 = 0x9e37_79b9_7f4a_7c15
+            var hash: UInt64 = (0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)) &* multiplier
+            var offset = 0
+            while offset + 8 <= bytes.count {
+                var word: UInt64 = 0
+                for shift in 0..<8 { word |= UInt64(bytes[offset + shift]) << (8 * UInt64(shift)) }
+                hash = (hash ^ word) &* multiplier
+                hash ^= hash >> 32
+                offset += 8
+            }
+            if offset < bytes.count {
+                var tail: UInt64 = 0
+                for shift in 0..<(bytes.count - offset) { tail |= UInt64(bytes[offset + shift]) << (8 * UInt64(shift)) }
+                hash = (hash ^ tail) &* multiplier
+            }
+            hash ^= hash >> 29
+            hash = hash &* 0xbf58_476d_1ce4_e5b9
+            return hash ^ (hash >> 32)
+        }
+        let letters = Array("abcdefghijklmnopqrstuvwxyzé0123456789")
+        for length in 0...26 {
+            let key = String(letters.prefix(length))
+            #expect(KeyIndex.hash(key) == reference(key), "\(key)")
+        }
+    }
+
     @Test func locationsKeepLinesAndColumns() {
         let location = SourceLocation(line: 120_000, column: 77)
         #expect(location.line == 120_000 && location.column == 77)

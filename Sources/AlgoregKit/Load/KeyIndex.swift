@@ -37,9 +37,26 @@ struct KeyIndex: Sendable {
                 hash ^= hash >> 32
                 offset += 8
             }
-            if offset < bytes.count {
-                var tail: UInt64 = 0
-                for shift in 0..<(bytes.count - offset) { tail |= UInt64(base[offset + shift]) << (8 * shift) }
+            let remaining = bytes.count - offset
+            if remaining > 0 {
+                // The same word as the remaining bytes padded with zeros, read in at most three
+                // loads: most keys are shorter than eight bytes, and a byte loop was most of the hash.
+                var tail: UInt64
+                if bytes.count >= 8 {
+                    tail = raw.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self) >> (8 * UInt64(8 - remaining))
+                } else {
+                    tail = 0
+                    var position = 0
+                    if remaining >= 4 {
+                        tail = UInt64(raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+                        position = 4
+                    }
+                    if remaining - position >= 2 {
+                        tail |= UInt64(raw.loadUnaligned(fromByteOffset: position, as: UInt16.self)) << (8 * UInt64(position))
+                        position += 2
+                    }
+                    if position < remaining { tail |= UInt64(base[position]) << (8 * UInt64(position)) }
+                }
                 hash = (hash ^ tail) &* multiplier
             }
         }

@@ -294,6 +294,17 @@ extension Value {
     }
 }
 
+extension Value {
+    /// Pretty JSON of an object whose members are all strings, with distinct keys: the bytes
+    /// of `jsonText(pretty: true)` of that object, without making the object (an export writes
+    /// one per system).
+    static func prettyJSONObject(ofStrings members: [(key: String, value: String)]) -> [UInt8] {
+        var writer = JSONWriter(pretty: true)
+        writer.writeObject(ofStrings: members)
+        return writer.output
+    }
+}
+
 /// Pretty JSON of an object whose last member is an empty array, with that array's items
 /// given as pretty JSON texts of their own: the same bytes as writing the whole value, but each
 /// item is serialised once (a system's JSON file and the register's list share it) and the items
@@ -374,6 +385,21 @@ private struct JSONWriter {
             newline(depth: depth)
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    mutating func writeObject(ofStrings members: [(key: String, value: String)]) {
+        if members.isEmpty { append("{}"); return }
+        output.append(UInt8(ascii: "{"))
+        for (offset, member) in members.enumerated() {
+            if offset > 0 { output.append(UInt8(ascii: ",")) }
+            newline(depth: 1)
+            writeString(member.key)
+            output.append(UInt8(ascii: ":"))
+            if pretty { output.append(UInt8(ascii: " ")) }
+            writeString(member.value)
+        }
+        newline(depth: 0)
+        output.append(UInt8(ascii: "}"))
     }
 
     mutating func append(_ literal: StaticString) {

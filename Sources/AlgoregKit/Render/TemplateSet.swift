@@ -128,10 +128,8 @@ public struct TemplateSet: Sendable {
 
     /// Display label of an enum value, e.g. status `operational` -> "In use".
     func valueLabel(field: String, value: String, language: String, fallback: String) -> String {
-        for code in [language, fallback, "en"] {
-            if let label = valueLabels[code]?[field]?[value] { return label }
-        }
-        return value
+        // No array of the three codes: this runs for every enumerated value on every page.
+        valueLabels[language]?[field]?[value] ?? valueLabels[fallback]?[field]?[value] ?? valueLabels["en"]?[field]?[value] ?? value
     }
 
     func languageName(_ code: String) -> String {
