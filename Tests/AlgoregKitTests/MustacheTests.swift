@@ -94,6 +94,18 @@ import Testing
         #expect(template.partials.map { "\($0.name)@\($0.line):\($0.column)" } == ["partials/head@2:3", "x@3:1"])
     }
 
+    /// A name given twice keeps its first place and its last value, for small and large objects.
+    @Test func aRepeatedNameKeepsItsPlaceAndTakesTheLastValue() throws {
+        for size in [3, KeyIndex.tableFrom + 4] {
+            let pairs = (0..<size).map { ("k\($0)", TemplateValue.number($0)) } + [("k1", TemplateValue.text("again")), ("k\(size - 1)", .bool(true))]
+            let object = TemplateObject(pairs)
+            #expect(object["k1"]?.string == "again")
+            #expect((0..<size).allSatisfy { object["k\($0)"] != nil })
+            let template = try MustacheTemplate("{{k0}}-{{k1}}-{{k\(size - 1)}}")
+            #expect(String(decoding: MustacheRenderer.render(template, context: .object(object), templates: [:], root: ""), as: UTF8.self) == "0-again-true")
+        }
+    }
+
     /// Objects are values: setting a name on a copy leaves the original as it was, for small
     /// objects and for those large enough to have an index.
     @Test func objectsAreValuesOnBothSidesOfTheIndexThreshold() {

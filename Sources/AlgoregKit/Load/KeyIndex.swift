@@ -13,7 +13,12 @@ struct KeyIndex: Sendable {
     init() {}
 
     init<Keys: Sequence>(_ keys: Keys) where Keys.Element == String {
-        hashes = keys.map(Self.hash)
+        self.init(hashes: keys.map(Self.hash))
+    }
+
+    /// The index of keys whose hashes (in key order) are already known.
+    init(hashes: [UInt64]) {
+        self.hashes = hashes
         rebuildTable()
     }
 

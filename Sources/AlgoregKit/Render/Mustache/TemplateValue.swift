@@ -73,10 +73,10 @@ public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
         private(set) var values: [TemplateValue]
         private var index: KeyIndex
 
-        init(keys: [String], values: [TemplateValue]) {
+        init(keys: [String], values: [TemplateValue], hashes: [UInt64]? = nil) {
             self.keys = keys
             self.values = values
-            index = KeyIndex(keys)
+            index = hashes.map { KeyIndex(hashes: $0) } ?? KeyIndex(keys)
         }
 
         private init(copying other: Storage) {
@@ -129,17 +129,29 @@ public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
     public init<Pairs: Sequence>(_ pairs: Pairs) where Pairs.Element == (String, TemplateValue) {
         var keys: [String] = []
         var values: [TemplateValue] = []
+        var hashes: [UInt64] = []
         keys.reserveCapacity(pairs.underestimatedCount)
         values.reserveCapacity(pairs.underestimatedCount)
+        hashes.reserveCapacity(pairs.underestimatedCount)
+        // Each key hashed once, for the index and to find a repeated name by its hash: every
+        // page's values are made of these, and comparing each key with every earlier key was
+        // a string comparison per pair of names.
         for (key, value) in pairs {
-            if let position = keys.firstIndex(of: key) {
-                values[position] = value
+            let hash = KeyIndex.hash(key)
+            var repeated: Int?
+            for position in hashes.indices where hashes[position] == hash && keys[position] == key {
+                repeated = position
+                break
+            }
+            if let repeated {
+                values[repeated] = value
             } else {
                 keys.append(key)
                 values.append(value)
+                hashes.append(hash)
             }
         }
-        storage = Storage(keys: keys, values: values)
+        storage = Storage(keys: keys, values: values, hashes: hashes)
     }
 
     public init(_ dictionary: [String: TemplateValue]) {
