@@ -184,20 +184,27 @@ struct PageContexts: Sendable {
         let searchText = !search ? "" : [name, short, departmentName, status.label, domain.label,
                                         (system.fields["keywords"]?.array ?? []).compactMap(\.string).joined(separator: " ")]
             .joined(separator: " ").lowercased()
-        func labelled(_ pair: (value: String, label: String)) -> TemplateValue { ["value": .text(pair.value), "label": .text(pair.label)] }
-        return [
-            "id": .text(system.id),
-            "url": .link(layout.path(SiteLayout.system(system.id), language: language)),
-            "name": .text(name),
-            "descriptionShort": .text(short),
-            "department": ["id": .text(department ?? ""), "name": .text(departmentName),
-                           "url": .link(layout.path(SiteLayout.department(department ?? ""), language: language))],
-            "status": labelled(status), "risk": labelled(risk), "domain": labelled(domain), "algorithmType": labelled(algorithmType),
-            "search": .text(searchText),
-            "fallback": .bool(language != defaultLanguage && system.translations[language] == nil),
-            "draft": .bool(system.fields["draft"]?.bool ?? false),
-        ]
+        func labelled(_ pair: (value: String, label: String)) -> TemplateValue {
+            .object(TemplateObject(Self.labelledKeys, [.text(pair.value), .text(pair.label)]))
+        }
+        return TemplateObject(Self.cardKeys, [
+            .text(system.id),
+            .link(layout.path(SiteLayout.system(system.id), language: language)),
+            .text(name),
+            .text(short),
+            .object(TemplateObject(Self.departmentKeys, [.text(department ?? ""), .text(departmentName),
+                                                         .link(layout.path(SiteLayout.department(department ?? ""), language: language))])),
+            labelled(status), labelled(risk), labelled(domain), labelled(algorithmType),
+            .text(searchText),
+            .bool(language != defaultLanguage && system.translations[language] == nil),
+            .bool(system.fields["draft"]?.bool ?? false),
+        ])
     }
+
+    static let cardKeys = TemplateKeys(["id", "url", "name", "descriptionShort", "department", "status", "risk", "domain", "algorithmType",
+                                        "search", "fallback", "draft"])
+    static let departmentKeys = TemplateKeys(["id", "name", "url"])
+    static let labelledKeys = TemplateKeys(["value", "label"])
 
     /// The groupings and facets list pages share, made once; the cards are made per language
     /// (`makeCards`).
@@ -285,6 +292,9 @@ struct PageContexts: Sendable {
         return page
     }
 
+    static let fieldKeys = TemplateKeys(["key", "label", "empty", "html"])
+    static let historyKeys = TemplateKeys(["date", "message"])
+
     /// The page of the system at `position` in `register.systems`; `markdown` carries rendered
     /// texts over to its page in the next language.
     func system(_ position: Int, language: String, markdown: MarkdownMemo = MarkdownMemo()) -> Page {
@@ -313,7 +323,7 @@ struct PageContexts: Sendable {
                             ? markdown.field(field.key) { renderer.html(value, field: field) }
                             : renderer.html(value, field: field)
                     }
-                    return ["key": .text(field.key), "label": .text(renderer.label(field)), "empty": .bool(empty), "html": .text(html)]
+                    return .object(TemplateObject(Self.fieldKeys, [.text(field.key), .text(renderer.label(field)), .bool(empty), .text(html)]))
                 }),
             ]
         }
@@ -326,7 +336,7 @@ struct PageContexts: Sendable {
             ?? markdown.field("\u{0}body") { MarkdownRenderer.html(system.body, headingOffset: 1) })
         card["lastUpdated"] = .text(system.lastUpdated ?? "")
         card["firstPublished"] = .text(system.firstPublished ?? "")
-        card["history"] = .list(system.history.map { ["date": .text($0.date), "message": .text($0.message)] })
+        card["history"] = .list(system.history.map { .object(TemplateObject(Self.historyKeys, [.text($0.date), .text($0.message)])) })
         let department = system.string("department").flatMap(settings.department)
         card["contact"] = [
             "email": .text(system.string("contact_email") ?? department?.email ?? settings.contactEmail ?? ""),

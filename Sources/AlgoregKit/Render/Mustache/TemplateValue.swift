@@ -65,6 +65,18 @@ struct TemplateName: Sendable, Equatable {
 /// Named values in the order they were given, found by their `KeyIndex` hash. The storage is
 /// one reference, copied on write: passing an object around costs one retain, and setting a
 /// name on an object nobody else holds changes it in place.
+/// Distinct names, and their index, for objects that all have them (`TemplateObject(_:_:)`).
+struct TemplateKeys: Sendable {
+    let keys: [String]
+    let index: KeyIndex
+
+    init(_ keys: [String]) {
+        precondition(Set(keys).count == keys.count, "distinct names")
+        self.keys = keys
+        index = KeyIndex(keys)
+    }
+}
+
 public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
     // Unchecked: storage is only changed through `set`, and only when this object is its sole
     // owner (`isKnownUniquelyReferenced`), so no other thread can be reading it.
@@ -77,6 +89,12 @@ public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
             self.keys = keys
             self.values = values
             index = hashes.map { KeyIndex(hashes: $0) } ?? KeyIndex(keys)
+        }
+
+        init(keys: TemplateKeys, values: [TemplateValue]) {
+            self.keys = keys.keys
+            self.values = values
+            index = keys.index
         }
 
         private init(copying other: Storage) {
@@ -152,6 +170,14 @@ public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
             }
         }
         storage = Storage(keys: keys, values: values, hashes: hashes)
+    }
+
+    /// An object with `keys` (made once, shared by every object made with them) and one value
+    /// per key, in order: a page has one such object per field, and each made its own copy of
+    /// the same four names and their index.
+    init(_ keys: TemplateKeys, _ values: [TemplateValue]) {
+        precondition(values.count == keys.keys.count, "one value per key")
+        storage = Storage(keys: keys, values: values)
     }
 
     public init(_ dictionary: [String: TemplateValue]) {
