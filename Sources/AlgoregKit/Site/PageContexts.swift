@@ -98,39 +98,50 @@ struct PageContexts: Sendable {
         // The 404 page exists once, so its language links lead to each language's home.
         let isNotFound = kind == "notfound"
         let languages: [TemplateValue] = settings.languages.map { code in
-            ["code": .text(code), "name": .text(templates.languageName(code)),
-             "url": .text(root + layout.path(isNotFound ? "" : page, language: code)), "current": .bool(code == language)]
+            .object(TemplateObject(Self.languageKeys, [.text(code), .text(templates.languageName(code)),
+                                                       .text(root + layout.path(isNotFound ? "" : page, language: code)), .bool(code == language)]))
         }
         var alternates: [TemplateValue] = []
         if !isNotFound {
             alternates = settings.languages.filter(translatedIn).map { code in
-                ["hreflang": .text(code), "href": .text(layout.absolute(layout.path(page, language: code)))]
+                .object(TemplateObject(Self.alternateKeys, [.text(code), .text(layout.absolute(layout.path(page, language: code)))]))
             }
-            alternates.append(["hreflang": "x-default", "href": .text(layout.absolute(layout.path(page, language: defaultLanguage)))])
+            alternates.append(.object(TemplateObject(Self.alternateKeys, ["x-default", .text(layout.absolute(layout.path(page, language: defaultLanguage)))])))
         }
         let organization = settings.organization.text(language, fallback: defaultLanguage)
         let siteTitle = t["site_title"] ?? "Algorithm register"
-        return Page(root: root, values: [
-            "lang": .text(language),
-            "dir": .text(["ar", "he", "fa", "ur"].contains(language) ? "rtl" : "ltr"),
-            "root": .text(root),
-            "home": .text(root + layout.prefix(language)),
-            "t": uiStringValues[language] ?? .object(TemplateObject(t.mapValues(TemplateValue.text))),
-            "site": ["organization": .text(organization), "title": .text(siteTitle)],
-            "page": ["title": .text(title), "description": .text(description),
-                     "canonical": .text(layout.absolute(isNotFound ? SiteLayout.notFound : path)), "kind": .text(kind),
-                     "documentTitle": .text((kind == "home" ? [siteTitle, organization] : [title, siteTitle, organization]).joined(separator: " | "))],
-            "languages": .list(languages),
-            "alternates": .list(alternates),
-            "fallback": .bool(fallback),
-            "fallbackLanguage": .text(defaultLanguage),
-            "fallbackLanguageName": .text(templates.languageName(defaultLanguage)),
-            "links": links(root: root, language: language),
-            "downloads": downloads(root: root, t: t),
-            "buildDate": .text(register.contentDate),
-            "contact": ["email": .text(settings.contactEmail ?? ""), "feedbackUrl": .text(settings.feedbackURL ?? "")],
-        ])
+        return Page(root: root, values: TemplateObject(Self.baseKeys, [
+            .text(language),
+            .text(["ar", "he", "fa", "ur"].contains(language) ? "rtl" : "ltr"),
+            .text(root),
+            .text(root + layout.prefix(language)),
+            uiStringValues[language] ?? .object(TemplateObject(t.mapValues(TemplateValue.text))),
+            .object(TemplateObject(Self.siteKeys, [.text(organization), .text(siteTitle)])),
+            .object(TemplateObject(Self.pageKeys, [
+                .text(title), .text(description), .text(layout.absolute(isNotFound ? SiteLayout.notFound : path)), .text(kind),
+                .text((kind == "home" ? [siteTitle, organization] : [title, siteTitle, organization]).joined(separator: " | ")),
+            ])),
+            .list(languages),
+            .list(alternates),
+            .bool(fallback),
+            .text(defaultLanguage),
+            .text(templates.languageName(defaultLanguage)),
+            links(root: root, language: language),
+            downloads(root: root, t: t),
+            .text(register.contentDate),
+            .object(TemplateObject(Self.contactKeys, [.text(settings.contactEmail ?? ""), .text(settings.feedbackURL ?? "")])),
+        ]))
     }
+
+    /// The names of every page's values, in the order `base` gives them.
+    static let baseKeys = TemplateKeys(["lang", "dir", "root", "home", "t", "site", "page", "languages", "alternates", "fallback",
+                                        "fallbackLanguage", "fallbackLanguageName", "links", "downloads", "buildDate", "contact"])
+    static let languageKeys = TemplateKeys(["code", "name", "url", "current"])
+    static let alternateKeys = TemplateKeys(["hreflang", "href"])
+    static let siteKeys = TemplateKeys(["organization", "title"])
+    static let pageKeys = TemplateKeys(["title", "description", "canonical", "kind", "documentTitle"])
+    static let contactKeys = TemplateKeys(["email", "feedbackUrl"])
+    static let downloadKeys = TemplateKeys(["label", "url", "format"])
 
     func links(root: String, language: String) -> TemplateValue {
         var links: TemplateObject = [
@@ -148,11 +159,14 @@ struct PageContexts: Sendable {
     }
 
     func downloads(root: String, t: [String: String]) -> TemplateValue {
-        [
-            ["label": .text(t["download_json"] ?? "Register (JSON)"), "url": .text(root + OpenData.registerJSON), "format": "JSON"],
-            ["label": .text(t["download_csv"] ?? "Register (CSV)"), "url": .text(root + OpenData.registerCSV), "format": "CSV"],
-            ["label": .text(t["download_schema"] ?? "Schema (JSON)"), "url": .text(root + OpenData.schemaJSON), "format": "JSON"],
-            ["label": .text(t["download_feed"] ?? "Changes (Atom feed)"), "url": .text(root + OpenData.feed), "format": "Atom"],
+        func download(_ label: String, _ file: String, _ format: TemplateValue) -> TemplateValue {
+            .object(TemplateObject(Self.downloadKeys, [.text(label), .text(root + file), format]))
+        }
+        return [
+            download(t["download_json"] ?? "Register (JSON)", OpenData.registerJSON, "JSON"),
+            download(t["download_csv"] ?? "Register (CSV)", OpenData.registerCSV, "CSV"),
+            download(t["download_schema"] ?? "Schema (JSON)", OpenData.schemaJSON, "JSON"),
+            download(t["download_feed"] ?? "Changes (Atom feed)", OpenData.feed, "Atom"),
         ]
     }
 
@@ -292,6 +306,7 @@ struct PageContexts: Sendable {
         return page
     }
 
+    static let sectionKeys = TemplateKeys(["id", "title", "fields"])
     static let fieldKeys = TemplateKeys(["key", "label", "empty", "html"])
     static let historyKeys = TemplateKeys(["date", "message"])
 
@@ -310,10 +325,10 @@ struct PageContexts: Sendable {
         guard case .object(var card) = card(position, language: language, search: false) else { return page }
         let translation = system.translations[language]?.fields
         var sections: [TemplateValue] = sectionFields.map { section, fields in
-            [
-                "id": .text(section),
-                "title": .text(t["section_\(section)"] ?? EntrySchema.humanize(section)),
-                "fields": .list(fields.map { field -> TemplateValue in
+            .object(TemplateObject(Self.sectionKeys, [
+                .text(section),
+                .text(t["section_\(section)"] ?? EntrySchema.humanize(section)),
+                .list(fields.map { field -> TemplateValue in
                     let translated = translation?[field.key]
                     let value = translated ?? system.fields[field.key]
                     let empty = FieldRenderer.isEmpty(value)
@@ -325,7 +340,7 @@ struct PageContexts: Sendable {
                     }
                     return .object(TemplateObject(Self.fieldKeys, [.text(field.key), .text(renderer.label(field)), .bool(empty), .text(html)]))
                 }),
-            ]
+            ]))
         }
         if case .object(var first)? = sections.first {
             first["first"] = true
