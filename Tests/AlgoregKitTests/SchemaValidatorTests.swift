@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import AlgoregKit
 
@@ -208,5 +209,22 @@ import Testing
         let (schema, problems) = try compile(json)
         #expect(problems.isEmpty, "unexpected schema problems: \(problems)")
         return try #require(schema)
+    }
+}
+
+/// A `pattern` of `^` and plain characters is checked as a prefix; it must agree with the
+/// regular expression on every text, and patterns with any syntax keep the expression.
+@Suite struct StringPatternTests {
+    @Test func literalPrefixesAgreeWithTheRegularExpression() throws {
+        let texts = ["https://a.example", "https://", "https:/", "HTTPS://a", "xhttps://a", "", "é https://", "https://é", "http://a"]
+        for source in ["^https://", "^https?://", "^a.b", "^x-1", "^\\d"] {
+            let regex = try NSRegularExpression(pattern: source)
+            let pattern = StringPattern(regex, source: source)
+            #expect((pattern.literalPrefix != nil) == ["^https://", "^x-1"].contains(source), "\(source)")
+            for text in texts {
+                let expected = regex.firstMatch(in: text, range: NSRange(location: 0, length: text.utf16.count)) != nil
+                #expect(pattern.matches(text) == expected, "\(source) on \(text)")
+            }
+        }
     }
 }

@@ -150,7 +150,7 @@ struct SchemaCompiler {
                 checks.append(.constant(value))
             case "pattern":
                 guard let source = value.string else { reportShape(key, "a string", at: value.location); continue }
-                if let regex = compileRegex(source, at: value.location) { checks.append(.pattern(regex, source: source)) }
+                if let regex = compileRegex(source, at: value.location) { checks.append(.pattern(StringPattern(regex, source: source), source: source)) }
             case "format":
                 guard let name = value.string else { reportShape(key, "a string", at: value.location); continue }
                 if let format = StringFormat(rawValue: name) { checks.append(.format(format)) }

@@ -120,9 +120,9 @@ extension SchemaCheck {
             if instance == expected { return true }
             evaluation.report(.constant(expected), at: instance.location)
             return false
-        case .pattern(let regex, let source):
+        case .pattern(let pattern, let source):
             guard case .string(let text) = instance.kind else { return true }
-            if regex.firstMatch(in: text, range: NSRange(location: 0, length: text.utf16.count)) != nil { return true }
+            if pattern.matches(text) { return true }
             evaluation.report(.pattern(source), at: instance.location)
             return false
         case .format(let format):

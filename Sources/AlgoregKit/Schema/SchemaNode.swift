@@ -98,7 +98,7 @@ enum SchemaCheck {
     case dependentSchemas([(property: String, schema: SchemaNode)])
     case enumeration([Value])
     case constant(Value)
-    case pattern(NSRegularExpression, source: String)
+    case pattern(StringPattern, source: String)
     case format(StringFormat)
     case minLength(Int)
     case maxLength(Int)
@@ -118,4 +118,24 @@ enum SchemaCheck {
     case not(SchemaNode)
     case conditional(if: SchemaNode, then: SchemaNode?, else: SchemaNode?, description: String?)
     case reference(ReferenceTarget)
+}
+
+/// A compiled `pattern`. A pattern that is `^` and plain characters (`^https://`, the most
+/// common one in registers' schemas) is checked as a prefix of the UTF-8 bytes: the regular
+/// expression engine converts every text to UTF-16 first, which cost more than the check.
+struct StringPattern: @unchecked Sendable {
+    let regex: NSRegularExpression
+    let literalPrefix: [UInt8]?
+
+    init(_ regex: NSRegularExpression, source: String) {
+        self.regex = regex
+        let metacharacters = Set("\\^$.|?*+()[]{}".utf8)
+        let rest = source.utf8.dropFirst()
+        literalPrefix = source.hasPrefix("^") && !rest.isEmpty && !rest.contains(where: metacharacters.contains) ? Array(rest) : nil
+    }
+
+    func matches(_ text: String) -> Bool {
+        if let literalPrefix { return text.utf8.starts(with: literalPrefix) }
+        return regex.firstMatch(in: text, range: NSRange(location: 0, length: text.utf16.count)) != nil
+    }
 }
