@@ -57,10 +57,6 @@ struct SiteOutput {
             return paths[relative] == true
         }
 
-        var sorted: [String] {
-            lock.lock(); defer { lock.unlock() }
-            return paths.keys.sorted()
-        }
     }
 
     static let pageKeyPrefix = "page "
@@ -265,16 +261,11 @@ struct SiteOutput {
     /// Moves every file below `source` to the same place below `target`; a folder the target
     /// lacks is moved whole. Returns the error number of the first move that failed.
     private static func moveTree(from source: String, into target: String) -> Int32? {
-        guard let directory = opendir(source) else { return errno }
-        defer { closedir(directory) }
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
-            if name == "." || name == ".." { continue }
+        guard let entries = entries(of: source) else { return errno }
+        for (name, sourceIsFolder) in entries {
             let from = source + "/" + name, to = target + "/" + name
-            var sourceInfo = stat(), targetInfo = stat()
-            guard lstat(from, &sourceInfo) == 0 else { return errno }
+            var targetInfo = stat()
             let targetExists = lstat(to, &targetInfo) == 0
-            let sourceIsFolder = (sourceInfo.st_mode & S_IFMT) == S_IFDIR
             let targetIsFolder = targetExists && (targetInfo.st_mode & S_IFMT) == S_IFDIR
             if sourceIsFolder && targetIsFolder {
                 if let code = moveTree(from: from, into: to) { return code }
@@ -289,24 +280,32 @@ struct SiteOutput {
         return nil
     }
 
-    enum Pruned { case empty, holdsFiles, failed(Int32) }
-
-    /// Deletes the files below `folder` that this build did not make, and the folders that
-    /// leaves empty; keeps the marker and the files a repository keeps in its `Site/`.
-    private func prune(_ folder: String, relative: String) -> Pruned {
-        guard let directory = opendir(folder) else { return .failed(errno) }
-        var names: [(String, Bool)] = []
+    /// The names in `folder` (without `.` and `..`) and whether each is a folder, read whole
+    /// before the caller moves or deletes any of them; nil when the folder cannot be read.
+    private static func entries(of folder: String) -> [(name: String, isFolder: Bool)]? {
+        guard let directory = opendir(folder) else { return nil }
+        defer { closedir(directory) }
+        var found: [(name: String, isFolder: Bool)] = []
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
             if name == "." || name == ".." { continue }
             var isFolder = entry.pointee.d_type == DT_DIR
             if entry.pointee.d_type == DT_UNKNOWN {
+                // File systems that do not report the type: ask.
                 var info = stat()
                 isFolder = lstat(folder + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
             }
-            names.append((name, isFolder))
+            found.append((name, isFolder))
         }
-        closedir(directory)
+        return found
+    }
+
+    enum Pruned { case empty, holdsFiles, failed(Int32) }
+
+    /// Deletes the files below `folder` that this build did not make, and the folders that
+    /// leaves empty; keeps the marker and the files a repository keeps in its `Site/`.
+    private func prune(_ folder: String, relative: String) -> Pruned {
+        guard let names = Self.entries(of: folder) else { return .failed(errno) }
         var holdsFiles = false
         for (name, isFolder) in names {
             let path = folder + "/" + name
