@@ -62,9 +62,6 @@ struct TemplateName: Sendable, Equatable {
     }
 }
 
-/// Named values in the order they were given, found by their `KeyIndex` hash. The storage is
-/// one reference, copied on write: passing an object around costs one retain, and setting a
-/// name on an object nobody else holds changes it in place.
 /// Distinct names, and their index, for objects that all have them (`TemplateObject(_:_:)`).
 struct TemplateKeys: Sendable {
     let keys: [String]
@@ -77,6 +74,9 @@ struct TemplateKeys: Sendable {
     }
 }
 
+/// Named values in the order they were given, found by their `KeyIndex` hash. The storage is
+/// one reference, copied on write: passing an object around costs one retain, and setting a
+/// name on an object nobody else holds changes it in place.
 public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
     // Unchecked: storage is only changed through `set`, and only when this object is its sole
     // owner (`isKnownUniquelyReferenced`), so no other thread can be reading it.
