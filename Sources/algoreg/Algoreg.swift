@@ -43,6 +43,11 @@ struct RegistryOptions: ParsableArguments {
     @Flag(name: .long, help: "Treat warnings as errors.")
     var strict = false
 
+    @Flag(name: .long, help: "Read and check every file again, and keep nothing in `.algoreg-cache/` beside the register.")
+    var noCache = false
+
+    var validation: ValidationOptions { ValidationOptions(reusesParsedFiles: !noCache) }
+
     func diagnosticFormat() throws -> DiagnosticFormat {
         guard let format = DiagnosticFormat(rawValue: format) else {
             throw ValidationError("Unknown format `\(format)`; use one of: \(DiagnosticFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -59,7 +64,7 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         let format = try options.diagnosticFormat()
-        let result = RegisterValidator.validate(options.registry)
+        let result = RegisterValidator.validate(options.registry, options: options.validation)
         report(result.diagnostics, format: format, checkedFiles: result.checkedFiles)
         if result.diagnostics.hasErrors || (options.strict && !result.diagnostics.isEmpty) { throw Exit.invalid }
     }
@@ -90,7 +95,8 @@ struct Build: ParsableCommand {
     func run() throws {
         let format = try options.diagnosticFormat()
         let started = Date()
-        let result = SiteBuilder.build(SiteBuilder.Options(registry: options.registry, templates: templates, output: output, includeDrafts: includeDrafts))
+        let result = SiteBuilder.build(SiteBuilder.Options(registry: options.registry, templates: templates, output: output, includeDrafts: includeDrafts,
+                                                            validation: options.validation))
         let blocking = result.diagnostics.hasErrors || (options.strict && !result.diagnostics.isEmpty)
         if !result.diagnostics.isEmpty || format != .text {
             report(result.diagnostics, format: format, checkedFiles: result.checkedFiles)

@@ -41,6 +41,17 @@ import Testing
         #expect(found.first?.fix?.contains("my-chatbot.md") == true)
     }
 
+    /// The byte checks of ids and language codes say what the patterns of the register format say.
+    @Test func idsAndLanguageCodesAreCheckedAsThePatternsSay() {
+        let id = /[a-z0-9][a-z0-9-]*/, language = /[a-z]{2,3}(-[A-Za-z0-9]+)?/
+        let samples = ["", "a", "chatbot", "my-chatbot", "-chatbot", "chatbot-", "Chatbot", "chat_bot", "2024-budget", "é", "chatbot é", "a b",
+                       "nl", "nld", "n", "nlde", "pt-BR", "pt-", "pt-br-x", "zh-Hant", "NL", "n1", "en-GB1", "de-", "-", "ab-é"]
+        for sample in samples {
+            #expect(RegisterLayout.isID(sample) == (sample.wholeMatch(of: id) != nil), "\(sample)")
+            #expect(RegisterLayout.isLanguageCode(sample) == (sample.wholeMatch(of: language) != nil), "\(sample)")
+        }
+    }
+
     @Test func byteOrderMarkAndCRLFAreAccepted() throws {
         let valid = try String(contentsOf: TestSupport.fixtures.appendingPathComponent("register/systems/valid-entry.md"), encoding: .utf8)
         let register = try TemporaryRegister()

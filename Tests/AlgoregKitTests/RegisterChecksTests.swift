@@ -13,6 +13,16 @@ import Testing
         return register
     }
 
+    /// Names compare as the general rule says (lowercase, white space runs as one space) on the
+    /// byte path for ASCII too.
+    @Test func namesCompareIgnoringCaseAndSpacing() {
+        let samples = ["Parking  permit\tcheck", " Parking permit check ", "PARKING PERMIT CHECK", "parking\npermit\r\ncheck", "a", "", "  ",
+                       "Zone\u{0B}A", "Café check", "ÉLAN  Check", "x\u{0C}\u{0C}y", "AZaz09@[`{"]
+        for sample in samples {
+            #expect(ContentChecks.comparableName(sample) == sample.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " "), "\(sample.debugDescription)")
+        }
+    }
+
     @Test func duplicateIDsInSubfoldersAndDuplicateNames() throws {
         let register = try register()
         defer { register.delete() }

@@ -9,6 +9,8 @@ public struct Document: Sendable {
     public var fieldsLocation: SourceLocation
     public var body: String
     public var bodyLine: Int
+    /// The key of the file's bytes in the parse cache, when one is in use.
+    var contentKey: ParseCache.Key?
 }
 
 /// A file in `systems/`: an entry (`<id>.md`) or its translation (`<id>.<lang>.md`).
@@ -49,16 +51,35 @@ public enum RegisterLayout {
     public static let planFile = "plan.yaml"
     public static let reportsFolder = "reports"
     public static let defaultMaxFileBytes = 1 << 20
-    nonisolated(unsafe) static let idPattern = /[a-z0-9][a-z0-9-]*/
-    nonisolated(unsafe) static let languagePattern = /[a-z]{2,3}(-[A-Za-z0-9]+)?/
+    /// An id: `[a-z0-9][a-z0-9-]*` (checked as bytes: a `Regex` match per file was a tenth of a cached run).
+    static func isID(_ text: String) -> Bool {
+        guard let first = text.utf8.first, isLowercaseOrDigit(first) else { return false }
+        for byte in text.utf8.dropFirst() where !(isLowercaseOrDigit(byte) || byte == UInt8(ascii: "-")) { return false }
+        return true
+    }
+
+    /// A language code: `[a-z]{2,3}(-[A-Za-z0-9]+)?`.
+    static func isLanguageCode(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        let letters = bytes.prefix { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }.count
+        guard letters == 2 || letters == 3 else { return false }
+        let rest = bytes.dropFirst(letters)
+        if rest.isEmpty { return true }
+        return rest.first == UInt8(ascii: "-") && rest.count > 1 && rest.dropFirst().allSatisfy { isLowercaseOrDigit($0) || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
+    }
+
+    private static func isLowercaseOrDigit(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+    }
     /// `2026` or `2026.nl` (a translation of that year's narrative).
     nonisolated(unsafe) static let reportName = /(\d{4})(?:\.([a-z]{2,3}))?/
 }
 
 public enum RegisterLoader {
     /// Reads the register at `path`. Never throws: every problem becomes a diagnostic.
-    public static func load(_ path: String) -> LoadedRegister {
+    public static func load(_ path: String, cache: ParseCache? = nil) -> LoadedRegister {
         var reader = RegisterReader(path: path)
+        reader.cache = cache
         guard reader.folderExists() else { return reader.register }
         // Settings first: they set the file size limit for everything else.
         reader.readSettingsAndSchema()
@@ -116,7 +137,8 @@ public enum RegisterLoader {
         let realRoot = registryRoot.resolvingSymlinksInPath().path
         let folderPath = folder.standardizedFileURL.path
         for (relative, kind) in listFiles(under: folderPath) {
-            let url = URL(fileURLWithPath: folderPath + "/" + relative)
+            // Not a directory (listFiles says so): without `isDirectory`, URL would ask the file system.
+            let url = URL(fileURLWithPath: folderPath + "/" + relative, isDirectory: false)
             let displayPath = "\(displayPrefix)/\(relative)"
             if kind == .symlink {
                 let target = url.resolvingSymlinksInPath().path
@@ -129,7 +151,7 @@ public enum RegisterLoader {
                 var isFolder: ObjCBool = false
                 if FileManager.default.fileExists(atPath: target, isDirectory: &isFolder), isFolder.boolValue { continue }
             }
-            let name = url.lastPathComponent
+            let name = relative.split(separator: "/").last.map(String.init) ?? relative
             guard name.hasSuffix(".md") else {
                 problems.append(Diagnostic(file: displayPath, location: nil, severity: .warning, code: .strayFile,
                     message: "This file is not a Markdown entry (`.md`) and is ignored.",
@@ -140,8 +162,7 @@ public enum RegisterLoader {
             let parts = stem.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             let id = parts[0]
             let language = parts.count == 2 ? parts[1] : nil
-            guard parts.count <= 2, id.wholeMatch(of: RegisterLayout.idPattern) != nil,
-                  language.map({ $0.wholeMatch(of: RegisterLayout.languagePattern) != nil }) ?? true else {
+            guard parts.count <= 2, RegisterLayout.isID(id), language.map(RegisterLayout.isLanguageCode) ?? true else {
                 let suggestion = slug(parts[0])
                 problems.append(Diagnostic(file: displayPath, location: nil, code: .badFileName,
                     message: "The file name `\(name)` is not a valid entry id: ids use lowercase letters, digits and hyphens, and a translation adds a language code (`\(suggestion).nl.md`).",
@@ -172,8 +193,22 @@ public enum RegisterLoader {
 
     /// Reads one file and parses its YAML (the whole file for settings and schema, the front
     /// matter for Markdown files).
-    static func parseDocument(at url: URL, displayPath: String, maxBytes: Int, yamlOnly: Bool) -> (Document?, [Diagnostic]) {
-        let (source, readProblem) = SourceFile.read(url, displayPath: displayPath, maxBytes: maxBytes)
+    /// With a cache, a file whose bytes are those of the last run is not parsed again.
+    static func parseDocument(at url: URL, displayPath: String, maxBytes: Int, yamlOnly: Bool, cache: ParseCache? = nil) -> (Document?, [Diagnostic]) {
+        let (read, readProblem) = SourceFile.readBytes(url, displayPath: displayPath, maxBytes: maxBytes)
+        guard let bytes = read else { return (nil, readProblem.map { [$0] } ?? []) }
+        guard let cache else { return parseDocument(bytes, url: url, displayPath: displayPath, yamlOnly: yamlOnly) }
+        let key = bytes.withUnsafeBytes { ParseCache.Key($0, context: yamlOnly ? "yaml" : "markdown") }
+        if let cached = bytes.withUnsafeBytes({ cache.document(path: displayPath, url: url, key: key, bytes: $0) }) { return cached }
+        var (document, diagnostics) = parseDocument(bytes, url: url, displayPath: displayPath, yamlOnly: yamlOnly)
+        document?.contentKey = key
+        let bodyOffset = document.flatMap { SourceFile.isTextAsStored(bytes) ? bytes.count - $0.body.utf8.count : nil }
+        cache.store(path: displayPath, key: key, document: document, diagnostics: diagnostics, bodyOffset: bodyOffset)
+        return (document, diagnostics)
+    }
+
+    static func parseDocument(_ bytes: [UInt8], url: URL, displayPath: String, yamlOnly: Bool) -> (Document?, [Diagnostic]) {
+        let (source, readProblem) = SourceFile.decode(bytes, url: url, displayPath: displayPath)
         guard let source else { return (nil, readProblem.map { [$0] } ?? []) }
         let frontMatter: FrontMatter
         if yamlOnly {
@@ -220,6 +255,7 @@ struct RegisterReader {
     let displayRoot: String
     var register: LoadedRegister
     var maxBytes = RegisterLayout.defaultMaxFileBytes
+    var cache: ParseCache?
 
     init(path: String) {
         root = URL(fileURLWithPath: path).standardizedFileURL
@@ -247,7 +283,7 @@ struct RegisterReader {
             register.diagnostics.append(Diagnostic(file: display(name), location: nil, code: .fileUnreadable, message: message, fix: fix))
             return nil
         }
-        let (document, problems) = RegisterLoader.parseDocument(at: url, displayPath: display(name), maxBytes: limit, yamlOnly: true)
+        let (document, problems) = RegisterLoader.parseDocument(at: url, displayPath: display(name), maxBytes: limit, yamlOnly: true, cache: cache)
         register.diagnostics += problems
         register.fileCount += 1
         return document
@@ -269,7 +305,7 @@ struct RegisterReader {
     mutating func readAboutPages() {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
         for name in names where name.hasPrefix(RegisterLayout.aboutPage + ".") && name.hasSuffix(".md") {
-            let (document, problems) = RegisterLoader.parseDocument(at: root.appendingPathComponent(name), displayPath: display(name), maxBytes: maxBytes, yamlOnly: false)
+            let (document, problems) = RegisterLoader.parseDocument(at: root.appendingPathComponent(name), displayPath: display(name), maxBytes: maxBytes, yamlOnly: false, cache: cache)
             register.diagnostics += problems
             register.fileCount += 1
             let parts = name.dropLast(3).split(separator: ".")
@@ -283,7 +319,7 @@ struct RegisterReader {
     mutating func readPlanAndReports() {
         let planURL = root.appendingPathComponent(RegisterLayout.planFile)
         if exists(planURL) {
-            let (document, problems) = RegisterLoader.parseDocument(at: planURL, displayPath: display(RegisterLayout.planFile), maxBytes: maxBytes, yamlOnly: true)
+            let (document, problems) = RegisterLoader.parseDocument(at: planURL, displayPath: display(RegisterLayout.planFile), maxBytes: maxBytes, yamlOnly: true, cache: cache)
             register.plan = document
             register.diagnostics += problems
             register.fileCount += 1
@@ -297,7 +333,7 @@ struct RegisterReader {
                     fix: "Rename it to the year it reports on, or move it out of `\(RegisterLayout.reportsFolder)/`."))
                 continue
             }
-            let (document, problems) = RegisterLoader.parseDocument(at: reportsURL.appendingPathComponent(name), displayPath: displayPath, maxBytes: maxBytes, yamlOnly: false)
+            let (document, problems) = RegisterLoader.parseDocument(at: reportsURL.appendingPathComponent(name), displayPath: displayPath, maxBytes: maxBytes, yamlOnly: false, cache: cache)
             register.diagnostics += problems
             register.fileCount += 1
             if let document { register.reports.append(EntryFile(id: String(match.output.1), language: match.output.2.map(String.init), document: document)) }
@@ -311,8 +347,9 @@ struct RegisterReader {
         register.diagnostics += discoveryProblems
         register.fileCount += files.count
         let limit = maxBytes
+        let cache = cache
         let parsed = files.parallelMap { file in
-            RegisterLoader.parseDocument(at: file.url, displayPath: file.displayPath, maxBytes: limit, yamlOnly: false)
+            RegisterLoader.parseDocument(at: file.url, displayPath: file.displayPath, maxBytes: limit, yamlOnly: false, cache: cache)
         }
         for index in files.indices {
             let file = files[index]

@@ -14,8 +14,15 @@ public struct SourceFile: Sendable {
 
     /// Reads and checks a file. Returns nil with a diagnostic when the text cannot be used.
     public static func read(_ url: URL, displayPath: String, maxBytes: Int) -> (SourceFile?, Diagnostic?) {
-        func problem(_ code: DiagnosticCode, _ message: String, _ fix: String?, at location: SourceLocation? = nil) -> (SourceFile?, Diagnostic?) {
-            (nil, Diagnostic(file: displayPath, location: location, code: code, message: message, fix: fix))
+        let (bytes, problem) = readBytes(url, displayPath: displayPath, maxBytes: maxBytes)
+        guard let bytes else { return (nil, problem) }
+        return decode(bytes, url: url, displayPath: displayPath)
+    }
+
+    /// The file's bytes as they are on disk, unless it cannot be read or is over `maxBytes`.
+    static func readBytes(_ url: URL, displayPath: String, maxBytes: Int) -> ([UInt8]?, Diagnostic?) {
+        func problem(_ code: DiagnosticCode, _ message: String, _ fix: String) -> ([UInt8]?, Diagnostic?) {
+            (nil, Diagnostic(file: displayPath, location: nil, code: code, message: message, fix: fix))
         }
         let descriptor = open(url.path, O_RDONLY)
         guard descriptor >= 0 else {
@@ -29,9 +36,24 @@ public struct SourceFile: Sendable {
                 "The file is \(ByteSize.describe(size)), more than the limit of \(ByteSize.describe(maxBytes)).",
                 "An entry should be a few kilobytes of text. Move large material to a linked document, or raise `max_file_size` in register.yaml.")
         }
-        guard var bytes = readAll(descriptor, expected: size) else {
+        guard let bytes = readAll(descriptor, expected: size) else {
             return problem(.fileUnreadable, "The file cannot be read.", "Check that the file exists and that you may read it.")
         }
+        return (bytes, nil)
+    }
+
+    /// Whether the text of `bytes` is the bytes themselves: no byte-order mark to drop and no
+    /// carriage returns to turn into line feeds.
+    static func isTextAsStored(_ bytes: [UInt8]) -> Bool {
+        !bytes.starts(with: [0xEF, 0xBB, 0xBF]) && !contains(bytes, 13)
+    }
+
+    /// The checks on a file's bytes and its text, with the byte-order mark removed and line endings normalised.
+    static func decode(_ bytes: [UInt8], url: URL, displayPath: String) -> (SourceFile?, Diagnostic?) {
+        func problem(_ code: DiagnosticCode, _ message: String, _ fix: String?, at location: SourceLocation? = nil) -> (SourceFile?, Diagnostic?) {
+            (nil, Diagnostic(file: displayPath, location: location, code: code, message: message, fix: fix))
+        }
+        var bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             return problem(.invalidUTF8, "The file is saved as UTF-16; the register expects UTF-8.",
@@ -65,8 +87,21 @@ public struct SourceFile: Sendable {
     /// The whole file in one buffer, read with POSIX calls (Foundation's attributes and `Data`
     /// cost more than the read itself for a few-kilobyte entry).
     static func readAll(_ descriptor: Int32, expected: Int) -> [UInt8]? {
-        var bytes = [UInt8](repeating: 0, count: max(expected, 0) + 1)
-        var count = 0
+        // The expected size plus one (to see the end) is read into memory that is not zeroed first.
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: max(expected, 0) + 1) { buffer, initialized in
+            var filled = 0
+            while filled < buffer.count {
+                let read = Foundation.read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+                if read < 0 { failed = true }
+                if read <= 0 { break }
+                filled += read
+            }
+            initialized = filled
+        }
+        if failed { return nil }
+        if bytes.count <= max(expected, 0) { return bytes }
+        var count = bytes.count
         while true {
             if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(bytes.count, 4096))) }
             let read = bytes.withUnsafeMutableBytes { buffer in

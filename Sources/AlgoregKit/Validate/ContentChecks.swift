@@ -223,30 +223,55 @@ enum ContentChecks {
             fix: "Replace `\(text.trimmingCharacters(in: .whitespaces).prefix(60))` with the real information; the comment above the field says what is asked.")]
     }
 
+    /// A name as two entries' names are compared: lowercase, runs of white space as one space,
+    /// none at either end. ASCII names (most) are done byte by byte.
+    static func comparableName(_ text: String) -> String {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                pendingSpace = !bytes.isEmpty
+                continue
+            }
+            if pendingSpace { bytes.append(0x20) }
+            pendingSpace = false
+            bytes.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Departments, duplicate ids and duplicate names across the register.
     static func registerWide(entries: [EntryFile], settings: Settings?) -> [Diagnostic] {
         var problems: [Diagnostic] = []
-        var firstByID: [String: EntryFile] = [:]
-        var firstByName: [String: EntryFile] = [:]
+        // The first file (by path) with each id and each name.
+        var firstByID: [String: String] = [:]
+        var firstByName: [String: String] = [:]
         let known = settings.map { Set($0.departments.map(\.id)) }
-        for entry in entries.sorted(by: { $0.document.file.displayPath < $1.document.file.displayPath }) {
+        // The loader gives them in path order already; sorting is for other callers.
+        let inOrder = zip(entries, entries.dropFirst()).allSatisfy { $0.document.file.displayPath <= $1.document.file.displayPath }
+            ? entries : entries.sorted(by: { $0.document.file.displayPath < $1.document.file.displayPath })
+        for entry in inOrder {
             let fields = entry.document.fields
             let file = entry.document.file.displayPath
             if let first = firstByID[entry.id] {
                 problems.append(Diagnostic(file: file, location: nil, code: .duplicateID,
-                    message: "Two entries have the id `\(entry.id)`: this file and `\(first.document.file.displayPath)`.",
+                    message: "Two entries have the id `\(entry.id)`: this file and `\(first)`.",
                     fix: "Rename one of the files; ids are file names and must be unique in the register."))
             } else {
-                firstByID[entry.id] = entry
+                firstByID[entry.id] = file
             }
             if let name = fields["name"], let text = name.string {
-                let key = text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                let key = comparableName(text)
                 if let first = firstByName[key] {
                     problems.append(Diagnostic(file: file, location: name.location, code: .duplicateName,
-                        message: "Another entry already has the name \"\(text)\": `\(first.document.file.displayPath)`.",
+                        message: "Another entry already has the name \"\(text)\": `\(first)`.",
                         fix: "Give each system a distinct name, e.g. add where or how it is used."))
                 } else {
-                    firstByName[key] = entry
+                    firstByName[key] = file
                 }
             }
             if let known, let department = fields["department"], let id = department.string, !known.contains(id) {

@@ -11,8 +11,14 @@ public struct ValidationResult: Sendable {
 public struct ValidationOptions: Sendable {
     /// Today's date (YYYY-MM-DD) for the revision check; injected so tests are stable.
     public var today: String
+    /// Keep what reading and checking each file gave in `.algoreg-cache/` beside the register,
+    /// and reuse it for files whose bytes have not changed (see `ParseCache`).
+    public var reusesParsedFiles: Bool
 
-    public init(today: String = ValidationOptions.currentDate()) { self.today = today }
+    public init(today: String = ValidationOptions.currentDate(), reusesParsedFiles: Bool = false) {
+        self.today = today
+        self.reusesParsedFiles = reusesParsedFiles
+    }
 
     public static func currentDate() -> String {
         let formatter = DateFormatter()
@@ -26,10 +32,25 @@ public struct ValidationOptions: Sendable {
 /// Load -> schema check -> register-wide checks -> typed model.
 public enum RegisterValidator {
     public static func validate(_ registryPath: String, options: ValidationOptions = ValidationOptions()) -> ValidationResult {
-        validate(RegisterLoader.load(registryPath), options: options)
+        validate(registryPath, options: options, cache: options.reusesParsedFiles ? ParseCache.forRegister(registryPath) : nil)
+    }
+
+    static func validate(_ registryPath: String, options: ValidationOptions, cache: ParseCache?) -> ValidationResult {
+        var timer = PhaseTimer()
+        let loaded = RegisterLoader.load(registryPath, cache: cache)
+        timer.lap("  load")
+        let result = validate(loaded, options: options, cache: cache)
+        timer.lap("  checks")
+        cache?.save()
+        timer.lap("  cache saved")
+        return result
     }
 
     public static func validate(_ loaded: LoadedRegister, options: ValidationOptions = ValidationOptions()) -> ValidationResult {
+        validate(loaded, options: options, cache: nil)
+    }
+
+    static func validate(_ loaded: LoadedRegister, options: ValidationOptions, cache: ParseCache?) -> ValidationResult {
         var diagnostics = loaded.diagnostics
         let checkedFiles = loaded.fileCount
 
@@ -40,15 +61,32 @@ public enum RegisterValidator {
         var entries: [Entry] = []
         if let schema {
             let vocabulary = ViolationMessages.Vocabulary(fields: schema.fields, language: language)
-            let results = loaded.entries.parallelMap { file in
-                checkEntry(file, schema: schema, vocabulary: vocabulary, options: options)
+            // What an entry's checks read besides the entry: the schema, the language of the messages, today.
+            let checkKey = ParseCache.Key(schema.source.jsonText(pretty: false), context: "\(language)\u{1}\(options.today)")
+            let results = loaded.entries.parallelMap { file -> (Entry, [Diagnostic]) in
+                let path = file.document.file.displayPath
+                guard let cache, let parseKey = file.document.contentKey else {
+                    return checkEntry(file, schema: schema, vocabulary: vocabulary, options: options)
+                }
+                if let problems = cache.checks(path: path, parseKey: parseKey, checkKey: checkKey) {
+                    return (entry(file), problems)
+                }
+                let (entry, problems) = checkEntry(file, schema: schema, vocabulary: vocabulary, options: options)
+                cache.store(checks: problems, path: path, parseKey: parseKey, checkKey: checkKey)
+                return (entry, problems)
             }
             for (entry, problems) in results {
                 diagnostics += problems
                 entries.append(entry)
             }
+            var timer = PhaseTimer()
+            timer.lap("    entries checked")
             diagnostics += ContentChecks.registerWide(entries: loaded.entries, settings: settings)
-            diagnostics += checkTranslations(loaded.translations, of: &entries, unreadable: loaded.unreadableEntryIDs, schema: schema, settings: settings, options: options)
+            timer.lap("    register-wide")
+            let reuse = cache.map { TranslationReuse(cache: $0, checkKey: checkKey, entries: loaded.entries) }
+            diagnostics += checkTranslations(loaded.translations, of: &entries, unreadable: loaded.unreadableEntryIDs, schema: schema, settings: settings,
+                                             options: options, reuse: reuse)
+            timer.lap("    translations")
         }
         entries.sort { $0.id < $1.id }
         let plan = ReportInputChecks.checkPlan(loaded.plan, settings: settings, diagnostics: &diagnostics)
@@ -114,11 +152,34 @@ public enum RegisterValidator {
         if !placeholders.isEmpty {
             problems.removeAll { $0.code != .placeholderLeft && $0.location.map(placeholders.contains) == true }
         }
-        let entry = Entry(id: file.id, file: document.file.displayPath, fields: document.fields, body: document.body, translations: [:])
-        return (entry, problems)
+        return (entry(file), problems)
     }
 
-    static func checkTranslations(_ translations: [EntryFile], of entries: inout [Entry], unreadable: Set<String>, schema: EntrySchema, settings: Settings?, options: ValidationOptions) -> [Diagnostic] {
+    static func entry(_ file: EntryFile) -> Entry {
+        Entry(id: file.id, file: file.document.file.displayPath, fields: file.document.fields, body: file.document.body, translations: [:])
+    }
+
+    /// The parse cache for translations: their checks also read the entry they translate, so
+    /// the key covers the entry's bytes too.
+    struct TranslationReuse: @unchecked Sendable {
+        let cache: ParseCache
+        let checkKey: ParseCache.Key
+        let entryKeys: [String: ParseCache.Key]
+
+        init(cache: ParseCache, checkKey: ParseCache.Key, entries: [EntryFile]) {
+            self.cache = cache
+            self.checkKey = checkKey
+            entryKeys = Dictionary(entries.compactMap { entry in entry.document.contentKey.map { (entry.id, $0) } }, uniquingKeysWith: { first, _ in first })
+        }
+
+        func key(entry: Entry, languages: [String]) -> ParseCache.Key? {
+            guard let entryKey = entryKeys[entry.id] else { return nil }
+            return ParseCache.Key("\(checkKey.hash):\(checkKey.length):\(entryKey.hash):\(entryKey.length):\(entry.file)", context: languages.joined(separator: ","))
+        }
+    }
+
+    static func checkTranslations(_ translations: [EntryFile], of entries: inout [Entry], unreadable: Set<String>, schema: EntrySchema, settings: Settings?,
+                                  options: ValidationOptions, reuse: TranslationReuse? = nil) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         let positions = Dictionary(entries.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         let translatable = Set(schema.fields.filter(\.isTranslatable).map(\.key))
@@ -142,6 +203,11 @@ public enum RegisterValidator {
                 return ([Diagnostic(file: file, location: nil, code: .unknownLanguage,
                     message: "The language `\(language)` is not one of the register's languages (\(languages.joined(separator: ", "))).",
                     fix: "Add `\(language)` to `languages` in register.yaml, or rename the file.")], nil)
+            }
+            let accepted = (position, language, Entry.Translation(file: file, fields: document.fields, body: document.body))
+            let reused = reuse.flatMap { reuse in document.contentKey.flatMap { parseKey in reuse.key(entry: snapshot[position], languages: languages).map { (reuse.cache, parseKey, $0) } } }
+            if let (cache, parseKey, checkKey) = reused, let problems = cache.checks(path: file, parseKey: parseKey, checkKey: checkKey) {
+                return (problems, accepted)
             }
             var problems: [Diagnostic] = []
             var merged = snapshot[position].fields
@@ -169,7 +235,8 @@ public enum RegisterValidator {
             let messages = ViolationMessages(file: file, vocabulary: vocabularies[language] ?? ViolationMessages.Vocabulary(fields: schema.fields, language: language))
             problems += messages.diagnostics(for: violations, in: root)
             problems += ContentChecks.perEntry(document, schema: schema, today: options.today, onlyText: true)
-            return (problems, (position, language, Entry.Translation(file: file, fields: document.fields, body: document.body)))
+            if let (cache, parseKey, checkKey) = reused { cache.store(checks: problems, path: file, parseKey: parseKey, checkKey: checkKey) }
+            return (problems, accepted)
         }
         for result in checked {
             problems += result.problems

@@ -57,7 +57,8 @@ public final class LivePreview: @unchecked Sendable {
         let snapshot = takeSnapshot()
         let started = Date()
         let result = SiteBuilder.build(SiteBuilder.Options(registry: registry, templates: templates, output: output.path,
-                                                           includeDrafts: includeDrafts, cache: renderCache))
+                                                           includeDrafts: includeDrafts,
+                                                           validation: ValidationOptions(reusesParsedFiles: true), cache: renderCache))
         let state: State
         if result.succeeded && !result.diagnostics.hasErrors {
             state = .built(pages: result.pages, seconds: Date().timeIntervalSince(started))

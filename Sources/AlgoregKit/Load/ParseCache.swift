@@ -1,0 +1,569 @@
+import Foundation
+
+/// What reading and checking each file gave the last time, kept between runs so that a file
+/// whose bytes have not changed is neither parsed nor checked again. At 10,000 systems the YAML
+/// and the schema checks were half of a rebuild after editing one file.
+///
+/// It holds every field, private ones too, so it lives beside the register, never in the
+/// output: `.algoreg-cache/` in the register's parent folder, with a `.gitignore` of its own so
+/// git leaves it out. Each part of a record is found by a key over its inputs (the file's bytes;
+/// for the checks also the schema, the language and today's date).
+///
+/// The file is a log: a header naming the build of Algoreg that wrote it, then records, each
+/// with its own checksum. A run appends the records it made; a later record for a path wins.
+/// Once the log holds half again as much as the register needs, it is written anew (through a
+/// rename). Another build of the program, a bad header or a damaged record (and all after it)
+/// count as no cache. Nothing depends on it being there; failing to write it is silent.
+public final class ParseCache: @unchecked Sendable {
+    /// XXH64 over a file's bytes (or a check's inputs), seeded by what else decides the result,
+    /// and the number of bytes.
+    struct Key: Hashable, Sendable {
+        var hash: UInt64
+        var length: UInt64
+
+        init(hash: UInt64, length: UInt64) {
+            self.hash = hash
+            self.length = length
+        }
+
+        init(_ bytes: UnsafeRawBufferPointer, context: String) {
+            hash = XXH64.hash(bytes, seed: XXH64.hash(context, seed: 1))
+            length = UInt64(bytes.count)
+        }
+
+        init(_ text: String, context: String) {
+            var text = text
+            self = text.withUTF8 { Key(UnsafeRawBufferPointer($0), context: context) }
+        }
+    }
+
+    public static let folderName = ".algoreg-cache"
+    static let fileName = "parse.bin"
+    static let magic = Array("ALGOREG-PARSE-2\n".utf8)
+    static var headerSize: Int { magic.count + 16 }
+
+    let file: URL
+    private let identity: Key
+    /// The previous file, read once; records point into it by range.
+    private let previous: [UInt8]
+    /// Whether `previous` is a log this build of the program wrote (appending to it is safe).
+    private let previousIsOurs: Bool
+    private let previousRecords: [String: Record]
+    private let lock = NSLock()
+    private var records: [String: Record] = [:]
+    /// How many files' parse and checks came from the previous run (what the tests look at).
+    private(set) var reusedDocuments = 0
+    private(set) var reusedChecks = 0
+    /// Bytes the log may hold beyond half again what this run needs before it is written anew.
+    var growthAllowance = 1 << 20
+
+    /// A payload: a range of the previous file, or bytes made in this run.
+    enum Payload {
+        case previous(Range<Int>)
+        case fresh([UInt8])
+    }
+
+    struct Record {
+        var parseKey: Key
+        var parsed: Payload
+        var checkKey: Key?
+        var checks: Payload?
+        /// The whole record in the previous file, while it is unchanged.
+        var stored: Range<Int>?
+    }
+
+    /// The cache for the register at `registryPath`, or nil when this program cannot tell its own
+    /// build apart from another (then a record could be stale without anyone knowing).
+    public static func forRegister(_ registryPath: String) -> ParseCache? {
+        let registry = URL(fileURLWithPath: registryPath).standardizedFileURL
+        let folder = registry.deletingLastPathComponent().appendingPathComponent(folderName)
+        return ParseCache(folder: folder)
+    }
+
+    init?(folder: URL) {
+        guard let identity = Self.programIdentity() else { return nil }
+        self.identity = identity
+        file = folder.appendingPathComponent(Self.fileName)
+        let bytes = Self.read(file)
+        if let (records, validLength) = Self.index(bytes, identity: identity) {
+            previous = bytes
+            previousRecords = records
+            // A damaged tail is not appended to: the next save writes the log anew.
+            previousIsOurs = validLength == bytes.count
+        } else {
+            previous = []
+            previousRecords = [:]
+            previousIsOurs = false
+        }
+    }
+
+    /// This executable's size, inode and modification time: a new build of Algoreg is a new cache.
+    static func programIdentity() -> Key? {
+        var status = stat()
+        guard stat("/proc/self/exe", &status) == 0 else { return nil }
+        let text = "\(status.st_dev):\(status.st_ino):\(status.st_size):\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
+        return Key(text, context: String(decoding: magic, as: UTF8.self))
+    }
+
+    // MARK: Looking up and storing
+
+    /// The document (or the problems) reading `displayPath` gave when its bytes were the same.
+    func document(path displayPath: String, url: URL, key: Key, bytes: UnsafeRawBufferPointer) -> (Document?, [Diagnostic])? {
+        guard let record = previousRecords[displayPath], record.parseKey == key, case .previous(let range) = record.parsed else { return nil }
+        let decoded = previous.withUnsafeBytes { all -> (Document?, [Diagnostic])? in
+            var reader = CacheReader(UnsafeRawBufferPointer(rebasing: all[range]), displayPath: displayPath)
+            return reader.document(url: url, source: bytes)
+        }
+        guard var decoded else { return nil }
+        decoded.0?.contentKey = key
+        lock.withLock {
+            records[displayPath] = record
+            reusedDocuments += 1
+        }
+        return decoded
+    }
+
+    func store(path displayPath: String, key: Key, document: Document?, diagnostics: [Diagnostic], bodyOffset: Int?) {
+        var writer = CacheWriter(displayPath: displayPath)
+        writer.document(document, diagnostics: diagnostics, bodyOffset: bodyOffset)
+        lock.withLock { records[displayPath] = Record(parseKey: key, parsed: .fresh(writer.bytes)) }
+    }
+
+    /// The problems checking the file gave when its bytes and `checkKey` were the same.
+    func checks(path displayPath: String, parseKey: Key, checkKey: Key) -> [Diagnostic]? {
+        guard let record = previousRecords[displayPath], record.parseKey == parseKey, record.checkKey == checkKey,
+              case .previous(let range)? = record.checks else { return nil }
+        let decoded = previous.withUnsafeBytes { all -> [Diagnostic]? in
+            var reader = CacheReader(UnsafeRawBufferPointer(rebasing: all[range]), displayPath: displayPath)
+            return reader.diagnostics()
+        }
+        guard let decoded else { return nil }
+        lock.withLock { reusedChecks += 1 }
+        return decoded
+    }
+
+    func store(checks diagnostics: [Diagnostic], path displayPath: String, parseKey: Key, checkKey: Key) {
+        var writer = CacheWriter(displayPath: displayPath)
+        writer.diagnostics(diagnostics)
+        lock.withLock {
+            guard records[displayPath]?.parseKey == parseKey else { return }
+            records[displayPath]?.checkKey = checkKey
+            records[displayPath]?.checks = .fresh(writer.bytes)
+            records[displayPath]?.stored = nil
+        }
+    }
+
+    // MARK: The file
+
+    /// Appends the records this run made, or writes the log anew when it is not ours or has
+    /// grown to half again what this run's files need.
+    func save() {
+        let records = lock.withLock { self.records }
+        let changed = records.filter { $0.value.stored == nil }
+        let live = records.values.reduce(0) { $0 + ($1.stored?.count ?? 4096) }
+        let folder = file.deletingLastPathComponent()
+        if previousIsOurs && previous.count <= Self.headerSize + live + live / 2 + growthAllowance {
+            guard !changed.isEmpty else { return }
+            var bytes: [UInt8] = []
+            for path in changed.keys.sorted() { appendRecord(path, changed[path]!, to: &bytes) }
+            let descriptor = open(file.path, O_WRONLY | O_APPEND)
+            guard descriptor >= 0 else { return }
+            defer { close(descriptor) }
+            writeAll(bytes, to: descriptor)
+            return
+        }
+        guard !records.isEmpty else { return }
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let ignore = folder.appendingPathComponent(".gitignore")
+        if !FileManager.default.fileExists(atPath: ignore.path) {
+            try? Data("# Made by algoreg: what reading the register gave last time. Never commit it.\n*\n".utf8).write(to: ignore)
+        }
+        let staging = folder.appendingPathComponent(".\(Self.fileName).\(getpid())")
+        let descriptor = open(staging.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard descriptor >= 0 else { return }
+        var bytes = Self.magic
+        CacheWriter.appendKey(identity, to: &bytes)
+        for path in records.keys.sorted() {
+            appendRecord(path, records[path]!, to: &bytes)
+            if bytes.count >= 1 << 20 {
+                writeAll(bytes, to: descriptor)
+                bytes.removeAll(keepingCapacity: true)
+            }
+        }
+        let written = writeAll(bytes, to: descriptor)
+        close(descriptor)
+        if !written || rename(staging.path, file.path) != 0 { unlink(staging.path) }
+    }
+
+    /// One record: its length, its checksum, then the path, the parse and the checks.
+    private func appendRecord(_ path: String, _ record: Record, to bytes: inout [UInt8]) {
+        if let stored = record.stored {
+            bytes += previous[stored]
+            return
+        }
+        var content: [UInt8] = []
+        CacheWriter.appendString(path, to: &content)
+        CacheWriter.appendKey(record.parseKey, to: &content)
+        append(record.parsed, to: &content)
+        if let checkKey = record.checkKey, let checks = record.checks {
+            content.append(1)
+            CacheWriter.appendKey(checkKey, to: &content)
+            append(checks, to: &content)
+        } else {
+            content.append(0)
+        }
+        CacheWriter.appendCount(content.count, to: &bytes)
+        let checksum = content.withUnsafeBytes { XXH64.hash($0, seed: 0) }
+        withUnsafeBytes(of: checksum.littleEndian) { bytes.append(contentsOf: $0) }
+        bytes += content
+    }
+
+    private func append(_ payload: Payload, to body: inout [UInt8]) {
+        switch payload {
+        case .previous(let range):
+            CacheWriter.appendCount(range.count, to: &body)
+            body += previous[range]
+        case .fresh(let bytes):
+            CacheWriter.appendCount(bytes.count, to: &body)
+            body += bytes
+        }
+    }
+
+    @discardableResult
+    private func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if written <= 0 { return false }
+                offset += written
+            }
+            return true
+        }
+    }
+
+    static func read(_ file: URL) -> [UInt8] {
+        let descriptor = open(file.path, O_RDONLY)
+        guard descriptor >= 0 else { return [] }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return [] }
+        return SourceFile.readAll(descriptor, expected: Int(status.st_size)) ?? []
+    }
+
+    /// The records of a log this program wrote (the last one for each path) and how far the
+    /// log is whole, or nil when it is not such a log.
+    static func index(_ bytes: [UInt8], identity: Key) -> ([String: Record], Int)? {
+        guard bytes.count >= headerSize, bytes.starts(with: magic) else { return nil }
+        return bytes.withUnsafeBytes { all -> ([String: Record], Int)? in
+            var header = CacheReader(UnsafeRawBufferPointer(rebasing: all[magic.count..<headerSize]), displayPath: "")
+            guard header.key() == identity else { return nil }
+            var records: [String: Record] = [:]
+            var offset = headerSize
+            while offset < all.count {
+                var frame = CacheReader(UnsafeRawBufferPointer(rebasing: all[offset...]), displayPath: "")
+                guard let length = frame.count(), let checksum = frame.word(), length <= all.count - offset - frame.position else { break }
+                let start = offset + frame.position
+                let content = UnsafeRawBufferPointer(rebasing: all[start..<(start + length)])
+                guard XXH64.hash(content, seed: 0) == checksum else { break }
+                var reader = CacheReader(content, displayPath: "")
+                guard let path = reader.string(), let parseKey = reader.key(), let parsed = reader.skipPayload(),
+                      let hasChecks = reader.byte() else { break }
+                var record = Record(parseKey: parseKey, parsed: .previous(parsed.shifted(by: start)), stored: offset..<(start + length))
+                if hasChecks == 1 {
+                    guard let checkKey = reader.key(), let checks = reader.skipPayload() else { break }
+                    record.checkKey = checkKey
+                    record.checks = .previous(checks.shifted(by: start))
+                }
+                records[path] = record
+                offset = start + length
+            }
+            return (records, offset)
+        }
+    }
+}
+
+private extension Range<Int> {
+    func shifted(by offset: Int) -> Range<Int> { (lowerBound + offset)..<(upperBound + offset) }
+}
+
+/// Encodes documents and diagnostics for the cache: tags, LEB128 counts, UTF-8 strings.
+struct CacheWriter {
+    var bytes: [UInt8] = []
+    /// Diagnostics about the file itself do not repeat its path.
+    let displayPath: String
+
+    init(displayPath: String) { self.displayPath = displayPath }
+
+    static func appendCount(_ value: Int, to bytes: inout [UInt8]) {
+        var rest = UInt64(bitPattern: Int64(value))
+        while rest >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        bytes.append(UInt8(rest))
+    }
+
+    static func appendString(_ text: String, to bytes: inout [UInt8]) {
+        appendCount(text.utf8.count, to: &bytes)
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    static func appendKey(_ key: ParseCache.Key, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: key.hash.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: key.length.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func count(_ value: Int) { Self.appendCount(value, to: &bytes) }
+    mutating func string(_ text: String) { Self.appendString(text, to: &bytes) }
+
+    mutating func location(_ location: SourceLocation) {
+        count(location.line)
+        count(location.column)
+    }
+
+    /// `bodyOffset`: where the body starts in the file's bytes, when they are its text as read
+    /// (no byte-order mark, no carriage returns); the body is then not stored but cut from them.
+    mutating func document(_ document: Document?, diagnostics: [Diagnostic], bodyOffset: Int?) {
+        self.diagnostics(diagnostics)
+        guard let document else {
+            bytes.append(0)
+            return
+        }
+        bytes.append(1)
+        object(document.fields)
+        location(document.fieldsLocation)
+        count(document.bodyLine)
+        if let bodyOffset {
+            bytes.append(0)
+            count(bodyOffset)
+        } else {
+            bytes.append(1)
+            string(document.body)
+        }
+    }
+
+    mutating func diagnostics(_ diagnostics: [Diagnostic]) {
+        count(diagnostics.count)
+        for diagnostic in diagnostics {
+            if diagnostic.file == displayPath {
+                bytes.append(0)
+            } else {
+                bytes.append(1)
+                string(diagnostic.file)
+            }
+            if let location = diagnostic.location {
+                bytes.append(1)
+                self.location(location)
+            } else {
+                bytes.append(0)
+            }
+            bytes.append(diagnostic.severity == .error ? 0 : 1)
+            string(diagnostic.code.rawValue)
+            string(diagnostic.message)
+            if let fix = diagnostic.fix {
+                bytes.append(1)
+                string(fix)
+            } else {
+                bytes.append(0)
+            }
+        }
+    }
+
+    mutating func object(_ object: Object) {
+        count(object.count)
+        for (position, member) in object.members.enumerated() {
+            string(member.key)
+            withUnsafeBytes(of: object.keyHash(at: position).littleEndian) { bytes.append(contentsOf: $0) }
+            location(member.keyLocation)
+            value(member.value)
+        }
+    }
+
+    mutating func value(_ value: Value) {
+        switch value.kind {
+        case .null: bytes.append(0)
+        case .bool(let flag): bytes.append(flag ? 2 : 1)
+        case .integer(let number):
+            bytes.append(3)
+            withUnsafeBytes(of: Int64(number).littleEndian) { bytes.append(contentsOf: $0) }
+        case .number(let number):
+            bytes.append(4)
+            withUnsafeBytes(of: number.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        case .string(let text):
+            bytes.append(5)
+            string(text)
+        case .array(let items):
+            bytes.append(6)
+            count(items.count)
+            for item in items { self.value(item) }
+        case .object(let object):
+            bytes.append(7)
+            self.object(object)
+        }
+        location(value.location)
+    }
+}
+
+/// Reads what `CacheWriter` wrote; every read is checked, and anything out of place gives nil.
+struct CacheReader {
+    private let bytes: UnsafeRawBufferPointer
+    private var offset = 0
+    let displayPath: String
+
+    init(_ bytes: UnsafeRawBufferPointer, displayPath: String) {
+        self.bytes = bytes
+        self.displayPath = displayPath
+    }
+
+    var isAtEnd: Bool { offset >= bytes.count }
+    var position: Int { offset }
+
+    mutating func byte() -> UInt8? {
+        guard offset < bytes.count else { return nil }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    mutating func word() -> UInt64? {
+        guard offset + 8 <= bytes.count else { return nil }
+        defer { offset += 8 }
+        return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    mutating func key() -> ParseCache.Key? {
+        guard let hash = word(), let length = word() else { return nil }
+        return ParseCache.Key(hash: hash, length: length)
+    }
+
+    mutating func count() -> Int? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while let byte = byte() {
+            value |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return value <= UInt64(Int.max) ? Int(value) : nil }
+            shift += 7
+            if shift > 63 { return nil }
+        }
+        return nil
+    }
+
+    /// A count that cannot be more than the bytes left (each item takes at least one).
+    mutating func boundedCount() -> Int? {
+        guard let value = count(), value <= bytes.count - offset else { return nil }
+        return value
+    }
+
+    mutating func string() -> String? {
+        guard let length = boundedCount() else { return nil }
+        defer { offset += length }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
+    }
+
+    /// Skips a length-prefixed payload, returning its range.
+    mutating func skipPayload() -> Range<Int>? {
+        guard let length = boundedCount() else { return nil }
+        defer { offset += length }
+        return offset..<(offset + length)
+    }
+
+    mutating func location() -> SourceLocation? {
+        guard let line = count(), let column = count() else { return nil }
+        return SourceLocation(line: line, column: column)
+    }
+
+    mutating func document(url: URL, source: UnsafeRawBufferPointer) -> (Document?, [Diagnostic])? {
+        guard let diagnostics = diagnostics(), let hasDocument = byte() else { return nil }
+        guard hasDocument == 1 else { return hasDocument == 0 ? (nil, diagnostics) : nil }
+        guard let fields = object(), let fieldsLocation = location(), let bodyLine = count(), let bodyKind = byte() else { return nil }
+        let body: String
+        if bodyKind == 0 {
+            guard let start = count(), start <= source.count else { return nil }
+            body = String(decoding: UnsafeRawBufferPointer(rebasing: source[start...]), as: UTF8.self)
+        } else {
+            guard let text = string() else { return nil }
+            body = text
+        }
+        let file = SourceFile(displayPath: displayPath, url: url, text: "")
+        return (Document(file: file, fields: fields, fieldsLocation: fieldsLocation, body: body, bodyLine: bodyLine), diagnostics)
+    }
+
+    mutating func diagnostics() -> [Diagnostic]? {
+        guard let count = boundedCount() else { return nil }
+        var diagnostics: [Diagnostic] = []
+        diagnostics.reserveCapacity(count)
+        for _ in 0..<count {
+            guard let fileKind = byte() else { return nil }
+            var file = displayPath
+            if fileKind == 1 {
+                guard let text = string() else { return nil }
+                file = text
+            }
+            guard let hasLocation = byte() else { return nil }
+            var location: SourceLocation?
+            if hasLocation == 1 {
+                guard let at = self.location() else { return nil }
+                location = at
+            }
+            guard let severity = byte(), let code = string().flatMap(DiagnosticCode.init(rawValue:)), let message = string(),
+                  let hasFix = byte() else { return nil }
+            var fix: String?
+            if hasFix == 1 {
+                guard let text = string() else { return nil }
+                fix = text
+            }
+            diagnostics.append(Diagnostic(file: file, location: location, severity: severity == 0 ? .error : .warning,
+                                          code: code, message: message, fix: fix))
+        }
+        return diagnostics
+    }
+
+    mutating func object() -> Object? {
+        guard let count = boundedCount() else { return nil }
+        var members: [Member] = []
+        var hashes: [UInt64] = []
+        members.reserveCapacity(count)
+        hashes.reserveCapacity(count)
+        for _ in 0..<count {
+            guard let key = string(), let hash = word(), let keyLocation = location(), let value = value() else { return nil }
+            members.append(Member(key: key, keyLocation: keyLocation, value: value))
+            hashes.append(hash)
+        }
+        return Object(uniqueMembers: members, index: KeyIndex(hashes: hashes))
+    }
+
+    mutating func value() -> Value? {
+        guard let tag = byte() else { return nil }
+        let kind: Value.Kind
+        switch tag {
+        case 0: kind = .null
+        case 1: kind = .bool(false)
+        case 2: kind = .bool(true)
+        case 3:
+            guard let bits = word() else { return nil }
+            kind = .integer(Int(Int64(bitPattern: bits)))
+        case 4:
+            guard let bits = word() else { return nil }
+            kind = .number(Double(bitPattern: bits))
+        case 5:
+            guard let text = string() else { return nil }
+            kind = .string(text)
+        case 6:
+            guard let count = boundedCount() else { return nil }
+            var items: [Value] = []
+            items.reserveCapacity(count)
+            for _ in 0..<count {
+                guard let item = value() else { return nil }
+                items.append(item)
+            }
+            kind = .array(items)
+        case 7:
+            guard let object = object() else { return nil }
+            kind = .object(object)
+        default:
+            return nil
+        }
+        guard let location = location() else { return nil }
+        return Value(kind, at: location)
+    }
+}
