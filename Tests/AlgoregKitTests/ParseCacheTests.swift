@@ -170,8 +170,8 @@ import Testing
             try FileManager.default.removeItem(at: folder.appendingPathComponent("Site"))
             #expect(build("Site", cached: true).succeeded, "built from the cache")
             #expect(!TestSupport.files(under: folder.appendingPathComponent("Site")).contains { $0.contains("algoreg-cache") || $0.hasSuffix(".bin") })
-            #expect(TestSupport.differences(try TestSupport.snapshot(folder.appendingPathComponent("Site")),
-                                            try TestSupport.snapshot(folder.appendingPathComponent("Plain"))).isEmpty)
+            let differences = try TestSupport.siteDifferences(folder.appendingPathComponent("Site"), folder.appendingPathComponent("Plain"))
+            #expect(differences.isEmpty, "\(differences)")
         }
     }
 }

@@ -110,46 +110,80 @@ import Testing
 
 /// `algoreg build` into its previous output leaves the system pages and JSON whose inputs did not
 /// change where they are, moves the rest in, and ends with the same site as a build from nothing.
+/// With the parse cache, a system whose files did not change is not even made again (its
+/// marker line holds the key of its files too); the site is the same either way.
 @Suite struct PageReuseTests {
-    func build(_ register: TemporaryRegister, into output: URL) {
+    func build(_ register: TemporaryRegister, into output: URL, parseCache: Bool = false) {
+        build(register.folder, into: output, parseCache: parseCache)
+    }
+
+    func build(_ registry: URL, into output: URL, parseCache: Bool = false) {
         let result = SiteBuilder.build(SiteBuilder.Options(
-            registry: register.path, templates: TestSupport.templates.path, output: output.path,
-            sourceDateEpoch: "1767225600", validation: ValidationOptions(today: "2025-01-01")))
+            registry: registry.path, templates: TestSupport.templates.path, output: output.path,
+            sourceDateEpoch: "1767225600", validation: ValidationOptions(today: "2025-01-01", reusesParsedFiles: parseCache)))
         #expect(result.succeeded, "\(result.diagnostics)")
     }
 
     func expectSameAsABuildFromNothing(_ register: TemporaryRegister, _ output: URL) throws {
-        let fresh = register.folder.appendingPathComponent("Fresh-\(UUID().uuidString)")
-        build(register, into: fresh)
-        #expect(TestSupport.differences(try TestSupport.snapshot(output), try TestSupport.snapshot(fresh)).isEmpty)
+        try expectSameAsABuildFromNothing(register.folder, output)
+    }
+
+    /// A build from nothing, without the parse cache.
+    func expectSameAsABuildFromNothing(_ registry: URL, _ output: URL) throws {
+        let fresh = registry.deletingLastPathComponent().appendingPathComponent("Fresh-\(UUID().uuidString)")
+        build(registry, into: fresh)
+        let differences = try TestSupport.siteDifferences(output, fresh)
+        #expect(differences.isEmpty, "\(differences)")
     }
 
     func inode(_ file: URL) throws -> Int {
         try #require(try FileManager.default.attributesOfItem(atPath: file.path)[.systemFileNumber] as? Int)
     }
 
-    @Test func keepsUnchangedSystemPagesAndWritesTheSameSite() throws {
+    @Test(arguments: [false, true])
+    func keepsUnchangedSystemPagesAndWritesTheSameSite(parseCache: Bool) throws {
         let register = try TemporaryRegister()
         defer { register.delete() }
         let valid = try String(contentsOf: register.folder.appendingPathComponent("systems/valid-entry.md"), encoding: .utf8)
         try register.write("systems/second-entry.md", valid.replacingOccurrences(of: "name: Parking permit check", with: "name: Second system"))
         let output = register.folder.appendingPathComponent("Site")
-        build(register, into: output)
+        build(register, into: output, parseCache: parseCache)
         let unchanged = output.appendingPathComponent("systems/valid-entry/index.html")
         let edited = output.appendingPathComponent("systems/second-entry/index.html")
         let unchangedJSON = output.appendingPathComponent("data/systems/valid-entry.json")
         let before = (unchanged: try inode(unchanged), edited: try inode(edited), json: try inode(unchangedJSON))
         let marker = try String(contentsOf: output.appendingPathComponent(".algoreg-site"), encoding: .utf8)
-        #expect(marker.contains("page valid-entry "), "\(marker)")
+        let line = try #require(marker.split(separator: "\n").first { $0.hasPrefix("page valid-entry ") })
+        #expect(line.split(separator: " ").count == (parseCache ? 4 : 3), "the key of the files only with the parse cache: \(line)")
 
         try register.write("systems/second-entry.md", valid.replacingOccurrences(of: "name: Parking permit check", with: "name: Second system, renamed"))
-        build(register, into: output)
+        build(register, into: output, parseCache: parseCache)
         #expect(try inode(unchanged) == before.unchanged, "the unchanged page is the previous build's file")
         #expect(try inode(unchangedJSON) == before.json, "so is its JSON")
         #expect(try inode(edited) != before.edited, "the edited page is written again")
         #expect(try String(contentsOf: edited, encoding: .utf8).contains("Second system, renamed"))
 
         try expectSameAsABuildFromNothing(register, output)
+    }
+
+    @Test func aTranslationEditedAloneMakesItsSystemAgain() throws {
+        try TestSupport.withTemporaryFolder { folder in
+            let registry = try TestSupport.copyExampleRegistry(into: folder)
+            let output = folder.appendingPathComponent("Site")
+            build(registry, into: output, parseCache: true)
+            let dutch = output.appendingPathComponent("nl/systems/pothole-detection/index.html")
+            let english = output.appendingPathComponent("systems/pothole-detection/index.html")
+            let other = output.appendingPathComponent("nl/systems/crowd-monitoring/index.html")
+            let before = (dutch: try inode(dutch), english: try inode(english), other: try inode(other))
+            let translation = registry.appendingPathComponent("systems/pothole-detection.nl.md")
+            try TestSupport.write(try TestSupport.read(translation) + "\nEen nieuwe alinea.\n", to: translation)
+            build(registry, into: output, parseCache: true)
+            #expect(try String(contentsOf: dutch, encoding: .utf8).contains("Een nieuwe alinea."))
+            #expect(try inode(dutch) != before.dutch)
+            #expect(try inode(english) != before.english, "its JSON changed, so both its pages are written again")
+            #expect(try inode(other) == before.other)
+            try expectSameAsABuildFromNothing(registry, output)
+        }
     }
 
     @Test func aMarkerWithoutPageKeysMakesTheNextBuildWriteEveryPage() throws {

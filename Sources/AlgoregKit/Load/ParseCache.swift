@@ -97,12 +97,8 @@ public final class ParseCache: @unchecked Sendable {
         }
     }
 
-    /// This executable's size, inode and modification time: a new build of Algoreg is a new cache.
     static func programIdentity() -> Key? {
-        var status = stat()
-        guard stat("/proc/self/exe", &status) == 0 else { return nil }
-        let text = "\(status.st_dev):\(status.st_ino):\(status.st_size):\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
-        return Key(text, context: String(decoding: magic, as: UTF8.self))
+        ProgramIdentity.text.map { Key($0, context: String(decoding: magic, as: UTF8.self)) }
     }
 
     // MARK: Looking up and storing

@@ -33,11 +33,14 @@ public struct Entry: Sendable, Translatable {
     public var body: String
     /// Per language: the fields and body a translation file overrides.
     public var translations: [String: Translation]
+    /// The parse cache's key of the file's bytes, when the cache was in use.
+    var sourceKey: ParseCache.Key?
 
     public struct Translation: Sendable {
         public var file: String
         public var fields: Object
         public var body: String
+        var sourceKey: ParseCache.Key?
     }
 
     public func string(_ key: String) -> String? { fields[key]?.string }

@@ -10,6 +10,10 @@ public struct PublicRegister: Sendable {
         public var firstPublished: String?
         public var lastUpdated: String?
         public var history: [History.Change]
+        /// What the system's public data is made from (its files' bytes and its history), when
+        /// the parse cache knew every file's key: equal keys in the same build fingerprint mean
+        /// the same pages and JSON, which a rebuild then need not make to find out.
+        var sourceKey: String?
 
         public func string(_ key: String) -> String? { fields[key]?.string }
     }
@@ -43,7 +47,7 @@ public struct PublicRegister: Sendable {
             }
             changes.sort { ($0.date, $0.message) > ($1.date, $1.message) }
             let translations = entry.translations.mapValues {
-                Entry.Translation(file: $0.file, fields: privacy.removed(from: $0.fields), body: $0.body)
+                Entry.Translation(file: $0.file, fields: privacy.removed(from: $0.fields), body: $0.body, sourceKey: $0.sourceKey)
             }
             return System(
                 id: entry.id,
@@ -52,12 +56,24 @@ public struct PublicRegister: Sendable {
                 translations: translations,
                 firstPublished: changes.last?.date ?? entry.publicationDate,
                 lastUpdated: changes.first?.date ?? entry.lastChangeDate ?? entry.publicationDate,
-                history: changes)
+                history: changes,
+                sourceKey: Self.sourceKey(entry, history: changes))
         }
         contentDate = sourceDateEpoch.flatMap(Self.date(fromEpoch:))
             ?? history.latest
             ?? systems.compactMap(\.lastUpdated).max()
             ?? "1970-01-01"
+    }
+
+    static func sourceKey(_ entry: Entry, history: [History.Change]) -> String? {
+        guard let key = entry.sourceKey else { return nil }
+        var text = "\(entry.id)\u{1}\(key.hash):\(key.length)"
+        for language in entry.translations.keys.sorted() {
+            guard let translation = entry.translations[language]?.sourceKey else { return nil }
+            text += "\u{1}\(language)=\(translation.hash):\(translation.length)"
+        }
+        for change in history { text += "\u{2}\(change.date)\u{1}\(change.message)" }
+        return text
     }
 
     /// The fields marked `x-private` at one level of the schema, and the fields whose values

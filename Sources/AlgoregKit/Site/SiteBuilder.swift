@@ -227,18 +227,26 @@ public enum SiteBuilder {
         // system's JSON (its public content and history) it keys the page. Pages and JSON whose
         // key is the one the previous build recorded stay in the output as they are.
         let fingerprint = StableHash.hex([
-            templates.fingerprint, register.settings.fingerprint, register.schema.source.jsonText(pretty: false),
+            ProgramIdentity.text ?? "", templates.fingerprint, register.settings.fingerprint, register.schema.source.jsonText(pretty: false),
             register.contentDate, register.reports.map { String($0.year) }.joined(separator: ","), layout.languages.joined(separator: ","),
         ].joined(separator: "\u{1}"))
         let previousKeys = output.previousPageKeys()
         let results = Array(register.systems.indices).parallelMap { position -> Swift.Result<[String], SiteOutput.Failure> in
             let system = register.systems[position]
             do throws(SiteOutput.Failure) {
+                let paths = layout.languages.map { layout.path(SiteLayout.system(system.id), language: $0) }
+                let sourceKey = system.sourceKey.map { XXH64.hex128($0, context: fingerprint) }
+                // Made from the same files in the same build fingerprint as last time: the pages
+                // and the JSON in the output are what this build would write.
+                if let sourceKey, let previous = previousKeys[system.id], previous.source == sourceKey,
+                   output.keepPrevious(OpenData.systemJSON(system.id)), paths.allSatisfy({ output.keepPrevious(SiteLayout.file(for: $0)) }) {
+                    output.pageKeys.record(system.id, previous)
+                    return .success(paths)
+                }
                 let json = OpenData.systemValue(system, register: register, layout: layout)
                 let jsonText = json.jsonText(pretty: true)
                 let key = XXH64.hex128(jsonText, context: fingerprint)
-                let paths = layout.languages.map { layout.path(SiteLayout.system(system.id), language: $0) }
-                let unchanged = previousKeys[system.id] == key
+                let unchanged = previousKeys[system.id]?.pages == key
                 let kept = paths.map { unchanged && output.keepPrevious(SiteLayout.file(for: $0)) }
                 if kept.contains(false) {
                     let cached = cache?.pages(for: key)
@@ -252,7 +260,7 @@ public enum SiteBuilder {
                     }
                     if cached == nil { cache?.store(rendered, for: key) }
                 }
-                output.pageKeys.record(system.id, key)
+                output.pageKeys.record(system.id, SiteOutput.PageKey(pages: key, source: sourceKey))
                 if !(unchanged && output.keepPrevious(OpenData.systemJSON(system.id))) {
                     try output.write(OpenData.systemJSON(system.id), jsonText + "\n")
                 }

@@ -23,17 +23,25 @@ struct SiteOutput {
     /// Collected from the threads that write system pages.
     final class PageKeys: @unchecked Sendable {
         private let lock = NSLock()
-        private var keys: [String: String] = [:]
+        private var keys: [String: PageKey] = [:]
 
-        func record(_ id: String, _ key: String) {
+        func record(_ id: String, _ key: PageKey) {
             lock.lock(); defer { lock.unlock() }
             keys[id] = key
         }
 
-        var sorted: [(id: String, key: String)] {
+        var sorted: [(id: String, key: PageKey)] {
             lock.lock(); defer { lock.unlock() }
             return keys.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         }
+    }
+
+    /// A system's pages' key (over its JSON), and the key of what they are made from when known.
+    struct PageKey: Equatable, Sendable {
+        var pages: String
+        var source: String?
+
+        var markerLine: String { source.map { "\(pages) \($0)" } ?? pages }
     }
 
     /// Relative paths, collected from every thread that writes.
@@ -96,13 +104,15 @@ struct SiteOutput {
         }
     }
 
-    /// The page keys the previous build recorded in its marker (`page <id> <key>` lines).
-    func previousPageKeys() -> [String: String] {
+    /// The page keys the previous build recorded in its marker (`page <id> <key> [<source key>]` lines).
+    func previousPageKeys() -> [String: PageKey] {
         guard let text = try? String(contentsOf: output.appendingPathComponent(Self.marker), encoding: .utf8) else { return [:] }
-        var keys: [String: String] = [:]
+        var keys: [String: PageKey] = [:]
         for line in text.split(separator: "\n") where line.hasPrefix(Self.pageKeyPrefix) {
             let parts = line.split(separator: " ")
-            if parts.count == 3 { keys[String(parts[1])] = String(parts[2]) }
+            if parts.count == 3 || parts.count == 4 {
+                keys[String(parts[1])] = PageKey(pages: String(parts[2]), source: parts.count == 4 ? String(parts[3]) : nil)
+            }
         }
         return keys
     }
@@ -230,7 +240,7 @@ struct SiteOutput {
     /// files this build did not make, and writes the page keys last: until then the marker
     /// holds none, so a commit cut short makes the next build render every page again.
     func commit() throws(Failure) {
-        let keys = pageKeys.sorted.map { "\(Self.pageKeyPrefix)\($0.id) \($0.key)\n" }.joined()
+        let keys = pageKeys.sorted.map { "\(Self.pageKeyPrefix)\($0.id) \($0.key.markerLine)\n" }.joined()
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: output.path, isDirectory: &isFolder), isFolder.boolValue else {
             try write(Self.marker, Self.markerText + keys)

@@ -156,7 +156,8 @@ public enum RegisterValidator {
     }
 
     static func entry(_ file: EntryFile) -> Entry {
-        Entry(id: file.id, file: file.document.file.displayPath, fields: file.document.fields, body: file.document.body, translations: [:])
+        Entry(id: file.id, file: file.document.file.displayPath, fields: file.document.fields, body: file.document.body, translations: [:],
+              sourceKey: file.document.contentKey)
     }
 
     /// The parse cache for translations: their checks also read the entry they translate, so
@@ -204,7 +205,7 @@ public enum RegisterValidator {
                     message: "The language `\(language)` is not one of the register's languages (\(languages.joined(separator: ", "))).",
                     fix: "Add `\(language)` to `languages` in register.yaml, or rename the file.")], nil)
             }
-            let accepted = (position, language, Entry.Translation(file: file, fields: document.fields, body: document.body))
+            let accepted = (position, language, Entry.Translation(file: file, fields: document.fields, body: document.body, sourceKey: document.contentKey))
             let reused = reuse.flatMap { reuse in document.contentKey.flatMap { parseKey in reuse.key(entry: snapshot[position], languages: languages).map { (reuse.cache, parseKey, $0) } } }
             if let (cache, parseKey, checkKey) = reused, let problems = cache.checks(path: file, parseKey: parseKey, checkKey: checkKey) {
                 return (problems, accepted)

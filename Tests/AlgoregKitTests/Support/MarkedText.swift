@@ -35,11 +35,14 @@ struct MarkedText {
 
 /// A throwaway register folder: the small fixture register with the default schema.
 struct TemporaryRegister {
+    /// The register, alone in a folder of its own (where a build's parse cache goes too).
     let folder: URL
     var path: String { folder.path }
 
     init(copying source: URL = TestSupport.fixtures.appendingPathComponent("register")) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("algoreg-test-\(UUID().uuidString)")
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent("algoreg-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        folder = parent.appendingPathComponent("register")
         try FileManager.default.copyItem(at: source, to: folder)
         let schema = folder.appendingPathComponent("schema.yaml")
         if !FileManager.default.fileExists(atPath: schema.path) {
@@ -65,5 +68,5 @@ struct TemporaryRegister {
         RegisterValidator.validate(path, options: ValidationOptions(today: today))
     }
 
-    func delete() { try? FileManager.default.removeItem(at: folder) }
+    func delete() { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
 }
