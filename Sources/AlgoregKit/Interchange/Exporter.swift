@@ -56,7 +56,7 @@ public enum Exporter {
     /// What fills a column: a field through its mapping, or one value for every row.
     enum ColumnSource {
         /// The mapping, and its field's path split once (`a.b`: the field, then a member of it).
-        case field(ColumnMapping, path: [String])
+        case field(ColumnMapping, path: [HashedKey])
         case constant(String)
     }
 
@@ -70,7 +70,7 @@ public enum Exporter {
         let organization = register.settings.organization.text(language, fallback: language)
         let departmentColumn = preset.mapping(forField: "department")?.column
         let sources: [ColumnSource] = preset.columns.map { column in
-            if let mapping = mappings[column] { return .field(mapping, path: mapping.field.split(separator: ".").map(String.init)) }
+            if let mapping = mappings[column] { return .field(mapping, path: mapping.field.split(separator: ".").map { HashedKey(String($0)) }) }
             // Columns without a field that the register can still fill.
             switch (preset.name, column) {
             case ("us-2025", "agency_name"), ("ats-0.3.1", "organization"): return .constant(organization)
@@ -109,14 +109,14 @@ public enum Exporter {
     }
 
     /// The cell for one mapping, and what was lost making it.
-    static func exportCell(_ system: PublicRegister.System, mapping: ColumnMapping, path: [String], checkLoss: Bool = true) -> (String, String?) {
+    static func exportCell(_ system: PublicRegister.System, mapping: ColumnMapping, path: [HashedKey], checkLoss: Bool = true) -> (String, String?) {
         switch mapping.field {
         case "id": return (system.id, nil)
         case "body": return (system.body.trimmed, nil)
         default: break
         }
         var value = system.fields[path[0]]
-        for name in path.dropFirst() { value = value?[name] }
+        for key in path.dropFirst() { value = value?.object?[key] }
         guard let value, !value.isNull else { return ("", nil) }
         switch mapping.kind {
         case .enumeration(_, let export):

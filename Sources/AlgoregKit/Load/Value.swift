@@ -70,6 +70,17 @@ public struct Member: Sendable {
     }
 }
 
+/// A key and its `KeyIndex` hash, made once where the same key is looked up in every system.
+struct HashedKey: Sendable {
+    let name: String
+    let hash: UInt64
+
+    init(_ name: String) {
+        self.name = name
+        hash = KeyIndex.hash(name)
+    }
+}
+
 /// Members in source order: order matters for output, lookup for validation (by `KeyIndex`).
 public struct Object: Sendable {
     public private(set) var members: [Member]
@@ -107,6 +118,11 @@ public struct Object: Sendable {
 
     public subscript(key: String) -> Value? {
         position(key).map { members[$0].value }
+    }
+
+    /// The value of a key whose hash was worked out once, for lookups repeated on every system.
+    subscript(key: HashedKey) -> Value? {
+        position(key.name, hash: key.hash).map { members[$0].value }
     }
 
     /// Replaces the member with the same key in place, or appends it.

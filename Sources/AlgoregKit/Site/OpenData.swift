@@ -84,11 +84,12 @@ enum OpenData {
     /// One row per system; lists of text joined with "; ", lists of groups as JSON text.
     static func csv(_ register: PublicRegister, layout: SiteLayout, into sink: inout ByteSink) {
         let fields = register.schema.fields.filter { !$0.isPrivate }
+        let keys = fields.map { HashedKey($0.key) }
         CSVReader.appendRow(["id", "url"] + fields.map(\.key) + ["description", "first_published", "last_updated"], to: &sink.bytes)
         for system in register.systems {
             var row = [system.id, layout.absolute(SiteLayout.system(system.id))]
-            for field in fields {
-                row.append(system.fields[field.key].map(flatten) ?? "")
+            for key in keys {
+                row.append(system.fields[key].map(flatten) ?? "")
             }
             CSVReader.appendRow(row + [system.body, system.firstPublished ?? "", system.lastUpdated ?? ""], to: &sink.bytes)
             sink.drainIfFull()
