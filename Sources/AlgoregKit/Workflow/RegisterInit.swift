@@ -68,7 +68,7 @@ public enum RegisterInit {
         text(".github/workflows/algoreg.yml", CIRecipes.github)
         text(".gitlab-ci.yml", CIRecipes.gitlab)
         text("README.md", readme(options))
-        text(".gitignore", "# Built by `algoreg build`; published by CI.\n/Site/\n/public/\n# Swift build products, if Algoreg is built here.\n.build/\n")
+        text(".gitignore", "# Built by `algoreg build`; published by CI.\n/Site/\n/public/\n# What validate and build keep between runs (it holds private fields too).\n.algoreg-cache/\n# Swift build products, if Algoreg is built here.\n.build/\n")
         return files.map { (path: $0.0, contents: $0.1) }
     }
 
