@@ -71,6 +71,8 @@ public enum SiteBuilder {
         func failed() -> Result {
             Result(diagnostics: Diagnostic.sortedForReading(diagnostics), checkedFiles: checkedFiles, pages: 0, files: 0, succeeded: false)
         }
+        // `git log` runs while the files are read and checked: it waits on another process.
+        let history = Background { History.read(registerFolder: URL(fileURLWithPath: options.registry)) }
         func publicRegister() throws(SiteOutput.Failure) -> PublicRegister? {
             let validation = RegisterValidator.validate(options.registry, options: options.validation)
             timer.lap("load and validate")
@@ -82,8 +84,7 @@ public enum SiteBuilder {
             guard let register = validation.register, templates != nil else { return nil }
             try output.checkOwnership()
             try output.prepare()
-            let history = History.read(registerFolder: URL(fileURLWithPath: options.registry))
-            return PublicRegister(register, history: history, includeDrafts: options.includeDrafts, sourceDateEpoch: options.sourceDateEpoch)
+            return PublicRegister(register, history: history.value, includeDrafts: options.includeDrafts, sourceDateEpoch: options.sourceDateEpoch)
         }
         do {
             guard let publicRegister = try publicRegister(), let templates = templateSet else { return failed() }
