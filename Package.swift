@@ -27,10 +27,12 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // copy_file_range(2) for rebuilds that copy unchanged parts of the previous build's files.
+        .target(name: "CFileCopy"),
         .target(
             name: "AlgoregKit",
             dependencies: [
-                "CCmarkGFM", "CYAML",
+                "CCmarkGFM", "CYAML", "CFileCopy",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             // Release builds skip the run-time exclusivity checks (3% of a build's time, in

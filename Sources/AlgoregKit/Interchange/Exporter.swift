@@ -43,14 +43,19 @@ public enum Exporter {
     }
 
     /// The export as UTF-8 bytes, made row by row into the sink; returns what was not carried,
-    /// or nil for a format there is no such export for.
-    static func export(_ register: PublicRegister, format: String, listLosses: Bool, into sink: inout ByteSink) -> [NotCarried]? {
-        if format == "ats-json" { return atsJSON(register, listLosses: listLosses, into: &sink) }
+    /// or nil for a format there is no such export for. `parts`: each system's part key, by
+    /// position (`ByteSink.part`); a reused part's losses are not listed, so only without losses.
+    static func export(_ register: PublicRegister, format: String, listLosses: Bool, parts: [PartKey?]? = nil, into sink: inout ByteSink) -> [NotCarried]? {
+        precondition(parts == nil || !listLosses, "a part copied from the previous file lists no losses")
+        if format == "ats-json" { return atsJSON(register, listLosses: listLosses, parts: parts, into: &sink) }
         guard let preset = ImportPreset.named(format) else { return nil }
-        return rows(register, preset: preset, listLosses: listLosses) { cells in
-            CSVReader.appendRow(cells, to: &sink.bytes)
+        var rows = Rows(register, preset: preset, listLosses: listLosses)
+        CSVReader.appendRow(rows.header, to: &sink.bytes)
+        for (position, system) in register.systems.enumerated() {
+            sink.part(parts?[position]) { sink in CSVReader.appendRow(rows.cells(system), to: &sink.bytes) }
             sink.drainIfFull()
         }
+        return rows.notCarried
     }
 
     /// What fills a column: a field through its mapping, or one value for every row.
@@ -60,52 +65,64 @@ public enum Exporter {
         case constant(String)
     }
 
-    /// Calls `row` with the header, then one row per system in the preset's columns; returns,
-    /// with `listLosses`, what did not fit (the site's copies skip that work: nobody reads it there).
-    static func rows(_ register: PublicRegister, preset: ImportPreset, listLosses: Bool, _ row: ([String]) -> Void) -> [NotCarried] {
-        var notCarried: [NotCarried] = []
-        let carriedFields = Set(preset.mappings.map { String($0.field.split(separator: ".")[0]) })
-        let mappings = Dictionary(preset.mappings.map { ($0.column, $0) }, uniquingKeysWith: { first, _ in first })
-        let language = register.settings.defaultLanguage
-        let organization = register.settings.organization.text(language, fallback: language)
-        let departmentColumn = preset.mapping(forField: "department")?.column
-        let sources: [ColumnSource] = preset.columns.map { column in
-            if let mapping = mappings[column] { return .field(mapping, path: mapping.field.split(separator: ".").map { HashedKey(String($0)) }) }
-            // Columns without a field that the register can still fill.
-            switch (preset.name, column) {
-            case ("us-2025", "agency_name"), ("ats-0.3.1", "organization"): return .constant(organization)
-            // The Dutch column holds the department when a mapping puts it there.
-            case ("nl-1.0", "organization") where departmentColumn != column: return .constant(organization)
-            case ("nyc-ll35", "year"): return .constant(String(register.contentDate.prefix(4)))
-            case ("ats-0.3.1", "standard_version"): return .constant("0.3.1")
-            case ("nl-1.0", "standard_version"): return .constant("1.0")
-            case ("ats-0.3.1", "lang"): return .constant(language)
-            case ("nl-1.0", "lang"): return .constant(language == "nl" ? "nld" : language)
-            default: return .constant("")
+    /// A system's row in a preset's columns, one system at a time; with `listLosses`, also
+    /// what did not fit (the site's copies skip that work: nobody reads it there).
+    struct Rows {
+        let header: [String]
+        private(set) var notCarried: [NotCarried] = []
+        private let sources: [ColumnSource]
+        private let carriedFields: Set<String>
+        private let presetName: String
+        private let listLosses: Bool
+        private var row: [String] = []
+
+        init(_ register: PublicRegister, preset: ImportPreset, listLosses: Bool) {
+            let mappings = Dictionary(preset.mappings.map { ($0.column, $0) }, uniquingKeysWith: { first, _ in first })
+            let language = register.settings.defaultLanguage
+            let organization = register.settings.organization.text(language, fallback: language)
+            let departmentColumn = preset.mapping(forField: "department")?.column
+            header = preset.columns
+            carriedFields = Set(preset.mappings.map { String($0.field.split(separator: ".")[0]) })
+            presetName = preset.name
+            self.listLosses = listLosses
+            sources = preset.columns.map { column in
+                if let mapping = mappings[column] { return .field(mapping, path: mapping.field.split(separator: ".").map { HashedKey(String($0)) }) }
+                // Columns without a field that the register can still fill.
+                switch (preset.name, column) {
+                case ("us-2025", "agency_name"), ("ats-0.3.1", "organization"): return .constant(organization)
+                // The Dutch column holds the department when a mapping puts it there.
+                case ("nl-1.0", "organization") where departmentColumn != column: return .constant(organization)
+                case ("nyc-ll35", "year"): return .constant(String(register.contentDate.prefix(4)))
+                case ("ats-0.3.1", "standard_version"): return .constant("0.3.1")
+                case ("nl-1.0", "standard_version"): return .constant("1.0")
+                case ("ats-0.3.1", "lang"): return .constant(language)
+                case ("nl-1.0", "lang"): return .constant(language == "nl" ? "nld" : language)
+                default: return .constant("")
+                }
             }
+            row.reserveCapacity(sources.count)
         }
-        row(preset.columns)
-        var cells: [String] = []
-        cells.reserveCapacity(sources.count)
-        for system in register.systems {
-            cells.removeAll(keepingCapacity: true)
+
+        /// The system's cells, in the header's order.
+        mutating func cells(_ system: PublicRegister.System) -> [String] {
+            row.removeAll(keepingCapacity: true)
             for source in sources {
                 switch source {
                 case .constant(let value):
-                    cells.append(value)
+                    row.append(value)
                 case .field(let mapping, let path):
                     let (cell, loss) = exportCell(system, mapping: mapping, path: path, checkLoss: listLosses)
-                    cells.append(cell)
+                    row.append(cell)
                     if let loss { notCarried.append(NotCarried(id: system.id, what: loss)) }
                 }
             }
-            row(cells)
-            guard listLosses else { continue }
-            for member in system.fields.members where !carriedFields.contains(member.key) && member.key != "draft" {
-                notCarried.append(NotCarried(id: system.id, what: "`\(member.key)` has no column in \(preset.name)"))
+            if listLosses {
+                for member in system.fields.members where !carriedFields.contains(member.key) && member.key != "draft" {
+                    notCarried.append(NotCarried(id: system.id, what: "`\(member.key)` has no column in \(presetName)"))
+                }
             }
+            return row
         }
-        return notCarried
     }
 
     /// The cell for one mapping, and what was lost making it.
@@ -145,22 +162,23 @@ public enum Exporter {
     }
 
     /// ATS 0.3.1 JSON: one object per system with the standard's field names.
-    static func atsJSON(_ register: PublicRegister, listLosses: Bool, into sink: inout ByteSink) -> [NotCarried] {
+    static func atsJSON(_ register: PublicRegister, listLosses: Bool, parts: [PartKey?]?, into sink: inout ByteSink) -> [NotCarried] {
         let document = Value(.object(Object([
             Member(key: "standard", value: Value(.string("Algorithmic Transparency Standard"))),
             Member(key: "standard_version", value: Value(.string("0.3.1"))),
             Member(key: "systems", value: Value(.array([]))),
         ])))
         var splice = PrettyJSONSplice(document, into: &sink)
-        var columns: [String] = []
-        let notCarried = rows(register, preset: ImportPreset.ats031, listLosses: listLosses) { cells in
-            guard !columns.isEmpty else { columns = cells; return }
-            // The preset's columns are distinct (a test checks), so no object needs making.
-            let members = zip(columns, cells).compactMap { column, cell in cell.isEmpty ? nil : (key: column, value: cell) }
-            splice.append(Value.prettyJSONObject(ofStrings: members), into: &sink)
+        var rows = Rows(register, preset: ImportPreset.ats031, listLosses: listLosses)
+        for (position, system) in register.systems.enumerated() {
+            splice.appendPart(parts?[position], into: &sink) {
+                // The preset's columns are distinct (a test checks), so no object needs making.
+                let members = zip(rows.header, rows.cells(system)).compactMap { column, cell in cell.isEmpty ? nil : (key: column, value: cell) }
+                return Value.prettyJSONObject(ofStrings: members)
+            }
         }
         splice.finish(into: &sink)
-        return notCarried
+        return rows.notCarried
     }
 
     /// Validates the register and streams the export, a megabyte at a time, to the file `open`
@@ -184,10 +202,11 @@ public enum Exporter {
     }
 
     /// Every export as a file of the site (`data/export/`).
-    static func siteFiles(_ register: PublicRegister) -> [SiteBuilder.DataFile] {
+    /// `parts`: each system's part key, by position (`ByteSink.part`).
+    static func siteFiles(_ register: PublicRegister, parts: [PartKey?]) -> [SiteBuilder.DataFile] {
         formats.map { format in
             SiteBuilder.DataFile("data/export/\(format).\(format == "ats-json" ? "json" : "csv")") { sink in
-                _ = export(register, format: format, listLosses: false, into: &sink)
+                _ = export(register, format: format, listLosses: false, parts: parts, into: &sink)
             }
         }
     }

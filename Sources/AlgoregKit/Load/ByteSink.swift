@@ -3,6 +3,8 @@
 /// bytes stay in `bytes` (the command line's `export` prints them).
 struct ByteSink {
     var bytes: [UInt8] = []
+    /// Set when the bytes go to a file of the site, whose parts a rebuild may copy (`part`).
+    var writer: FileWriter?
     private let drain: ((UnsafeBufferPointer<UInt8>) -> Void)?
     private let drainSize: Int
 
@@ -28,6 +30,16 @@ struct ByteSink {
         guard let drain, !bytes.isEmpty else { return }
         bytes.withUnsafeBufferPointer(drain)
         bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// One system's part of a file that lists every system: copied from the previous build's
+    /// file when it has a part with this key, else made by `make` and recorded under it.
+    mutating func part<Failure: Error>(_ key: PartKey?, _ make: (inout ByteSink) throws(Failure) -> Void) throws(Failure) {
+        guard let key, let writer else { return try make(&self) }
+        if writer.reuse(key, buffered: &bytes) { return }
+        let start = writer.position(buffered: bytes.count)
+        try make(&self)
+        writer.record(key, offset: start, length: writer.position(buffered: bytes.count) - start)
     }
 
     mutating func append(_ text: String) {

@@ -75,9 +75,20 @@ public final class ParseCache: @unchecked Sendable {
     /// The cache for the register at `registryPath`, or nil when this program cannot tell its own
     /// build apart from another (then a record could be stale without anyone knowing).
     public static func forRegister(_ registryPath: String) -> ParseCache? {
-        let registry = URL(fileURLWithPath: registryPath).standardizedFileURL
-        let folder = registry.deletingLastPathComponent().appendingPathComponent(folderName)
-        return ParseCache(folder: folder)
+        ParseCache(folder: folder(forRegister: registryPath))
+    }
+
+    static func folder(forRegister registryPath: String) -> URL {
+        URL(fileURLWithPath: registryPath).standardizedFileURL.deletingLastPathComponent().appendingPathComponent(folderName)
+    }
+
+    /// Makes the cache folder, with a `.gitignore` that keeps all of it out of git.
+    static func makeFolder(_ folder: URL) {
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let ignore = folder.appendingPathComponent(".gitignore")
+        if !FileManager.default.fileExists(atPath: ignore.path) {
+            try? Data("# Made by algoreg: what reading the register gave last time. Never commit it.\n*\n".utf8).write(to: ignore)
+        }
     }
 
     init?(folder: URL) {
@@ -169,11 +180,7 @@ public final class ParseCache: @unchecked Sendable {
             return
         }
         guard !records.isEmpty else { return }
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let ignore = folder.appendingPathComponent(".gitignore")
-        if !FileManager.default.fileExists(atPath: ignore.path) {
-            try? Data("# Made by algoreg: what reading the register gave last time. Never commit it.\n*\n".utf8).write(to: ignore)
-        }
+        Self.makeFolder(folder)
         let staging = folder.appendingPathComponent(".\(Self.fileName).\(getpid())")
         let descriptor = open(staging.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard descriptor >= 0 else { return }

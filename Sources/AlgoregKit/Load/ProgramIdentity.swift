@@ -8,6 +8,19 @@ enum ProgramIdentity {
     static let text: String? = {
         var status = stat()
         guard stat("/proc/self/exe", &status) == 0 else { return nil }
-        return "\(status.st_dev):\(status.st_ino):\(status.st_size):\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
+        return FileIdentity.text(status)
     }()
+}
+
+/// A file's device, inode, size and modification time to the nanosecond: what tells that a
+/// file is still the one seen before without reading it.
+enum FileIdentity {
+    static func text(_ status: stat) -> String {
+        "\(status.st_dev):\(status.st_ino):\(status.st_size):\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
+    }
+
+    static func of(descriptor: Int32) -> String? {
+        var status = stat()
+        return fstat(descriptor, &status) == 0 ? text(status) : nil
+    }
 }

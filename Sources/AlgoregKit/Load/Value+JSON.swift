@@ -322,8 +322,19 @@ struct PrettyJSONSplice {
 
     /// One item, pretty JSON (a trailing line break allowed), indented to its place.
     mutating func append(_ item: [UInt8], into sink: inout ByteSink) {
+        appendPart(nil, into: &sink) { item }
+    }
+
+    /// One item as a part of the file (`ByteSink.part`): made by `item` only when the previous
+    /// build's file has no part with this key. The separator before it is not part of it.
+    mutating func appendPart<Failure: Error>(_ key: PartKey?, into sink: inout ByteSink, _ item: () throws(Failure) -> [UInt8]) throws(Failure) {
         sink.append(count == 0 ? "[\n    " : ",\n    ")
         count += 1
+        try sink.part(key) { (sink) throws(Failure) in Self.indented(try item(), into: &sink) }
+        sink.drainIfFull()
+    }
+
+    private static func indented(_ item: [UInt8], into sink: inout ByteSink) {
         let end = item.last == UInt8(ascii: "\n") ? item.count - 1 : item.count
         // JSON text has line breaks only between values, never inside a string; memchr finds them.
         item.withUnsafeBufferPointer { bytes in
@@ -336,7 +347,6 @@ struct PrettyJSONSplice {
             }
             sink.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<end]))
         }
-        sink.drainIfFull()
     }
 
     func finish(into sink: inout ByteSink) {

@@ -61,11 +61,12 @@ enum OpenData {
 
     /// `register.json` from each system's own JSON text (as in `systems/<id>.json`), indented
     /// into place: the same bytes as writing the whole value, without serialising it twice.
-    static func registerJSON<Failure: Error>(_ register: PublicRegister, layout: SiteLayout, into sink: inout ByteSink,
+    /// `parts`: each system's part key, by position (`ByteSink.part`).
+    static func registerJSON<Failure: Error>(_ register: PublicRegister, layout: SiteLayout, parts: [PartKey?], into sink: inout ByteSink,
                                              systemJSON: (String) throws(Failure) -> [UInt8]) throws(Failure) {
         var splice = PrettyJSONSplice(registerValue(count: register.systems.count, register: register, layout: layout), into: &sink)
-        for system in register.systems {
-            splice.append(try systemJSON(system.id), into: &sink)
+        for (position, system) in register.systems.enumerated() {
+            try splice.appendPart(parts[position], into: &sink) { () throws(Failure) in try systemJSON(system.id) }
         }
         splice.finish(into: &sink)
     }
@@ -82,16 +83,18 @@ enum OpenData {
     }
 
     /// One row per system; lists of text joined with "; ", lists of groups as JSON text.
-    static func csv(_ register: PublicRegister, layout: SiteLayout, into sink: inout ByteSink) {
+    static func csv(_ register: PublicRegister, layout: SiteLayout, parts: [PartKey?], into sink: inout ByteSink) {
         let fields = register.schema.fields.filter { !$0.isPrivate }
         let keys = fields.map { HashedKey($0.key) }
         CSVReader.appendRow(["id", "url"] + fields.map(\.key) + ["description", "first_published", "last_updated"], to: &sink.bytes)
-        for system in register.systems {
-            var row = [system.id, layout.absolute(SiteLayout.system(system.id))]
-            for key in keys {
-                row.append(system.fields[key].map(flatten) ?? "")
+        for (position, system) in register.systems.enumerated() {
+            sink.part(parts[position]) { sink in
+                var row = [system.id, layout.absolute(SiteLayout.system(system.id))]
+                for key in keys {
+                    row.append(system.fields[key].map(flatten) ?? "")
+                }
+                CSVReader.appendRow(row + [system.body, system.firstPublished ?? "", system.lastUpdated ?? ""], to: &sink.bytes)
             }
-            CSVReader.appendRow(row + [system.body, system.firstPublished ?? "", system.lastUpdated ?? ""], to: &sink.bytes)
             sink.drainIfFull()
         }
     }

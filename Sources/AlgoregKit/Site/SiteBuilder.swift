@@ -34,6 +34,8 @@ public enum SiteBuilder {
         public var pages: Int
         public var files: Int
         public var succeeded: Bool
+        /// Systems' parts of the files that list every system copied from the previous build.
+        public var reusedParts = 0
     }
 
     public static func build(_ options: Options) -> Result {
@@ -67,7 +69,8 @@ public enum SiteBuilder {
         var checkedFiles = 0
         var diagnostics: [Diagnostic] = []
         var templateSet: TemplateSet?
-        let output = SiteOutput(output: options.output)
+        let output = SiteOutput(output: options.output, partIndex: options.validation.reusesParsedFiles
+            ? SiteOutput.partIndexFile(registry: options.registry, output: options.output) : nil)
         func failed() -> Result {
             Result(diagnostics: Diagnostic.sortedForReading(diagnostics), checkedFiles: checkedFiles, pages: 0, files: 0, succeeded: false)
         }
@@ -93,8 +96,10 @@ public enum SiteBuilder {
             let (pages, files) = try write(publicRegister, templates, output)
             timer.lap("write")
             try output.commit()
+            output.parts.save()
             timer.lap("commit")
-            return Result(diagnostics: diagnostics, checkedFiles: checkedFiles, pages: pages, files: files, succeeded: true)
+            return Result(diagnostics: diagnostics, checkedFiles: checkedFiles, pages: pages, files: files, succeeded: true,
+                          reusedParts: output.parts.reusedCount)
         } catch {
             output.abandon()
             diagnostics.append(error.diagnostic)
@@ -283,14 +288,17 @@ public enum SiteBuilder {
         let siteTitle = contexts.strings(layout.defaultLanguage)["site_title"] ?? "Algorithm register"
         let organization = register.settings.organization.text(layout.defaultLanguage, fallback: layout.defaultLanguage)
         let sitemapPaths = pagePaths
+        // A system's part of the files that list every system is keyed, like its pages, by what
+        // it is made from in this build's fingerprint.
+        let parts = register.systems.map { system in system.sourceKey.map { PartKey($0, context: fingerprint) } }
         // The open data and the exports are independent files: made on all cores, largest first.
         let dataFiles = [
             // From the systems' JSON files just written, one at a time, rather than holding them all.
             DataFile(OpenData.registerJSON) { (sink) throws(SiteOutput.Failure) in
-                try OpenData.registerJSON(register, layout: layout, into: &sink) { (id) throws(SiteOutput.Failure) in try output.read(OpenData.systemJSON(id)) }
+                try OpenData.registerJSON(register, layout: layout, parts: parts, into: &sink) { (id) throws(SiteOutput.Failure) in try output.read(OpenData.systemJSON(id)) }
             },
-            DataFile(OpenData.registerCSV) { OpenData.csv(register, layout: layout, into: &$0) },
-        ] + Exporter.siteFiles(register) + [
+            DataFile(OpenData.registerCSV) { OpenData.csv(register, layout: layout, parts: parts, into: &$0) },
+        ] + Exporter.siteFiles(register, parts: parts) + [
             DataFile(OpenData.feed) { $0.append(OpenData.atom(register, layout: layout, title: "\(siteTitle) — \(organization)")) },
             DataFile(OpenData.sitemap) { $0.append(OpenData.sitemap(sitemapPaths, layout: layout)) },
             DataFile(OpenData.schemaJSON) { $0.append(OpenData.schemaValue(register.schema).jsonText(pretty: true) + "\n") },

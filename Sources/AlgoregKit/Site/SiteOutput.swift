@@ -19,6 +19,8 @@ struct SiteOutput {
     let pageKeys = PageKeys()
     /// Every file of this build, staged or kept: the commit deletes the output's others.
     let madeFiles = MadeFiles()
+    /// The previous build's parts of the files that list every system, and this build's.
+    let parts: Parts
 
     /// Collected from the threads that write system pages.
     final class PageKeys: @unchecked Sendable {
@@ -67,6 +69,59 @@ struct SiteOutput {
 
     }
 
+    /// The previous build's part index (read when the first file with parts is written) and the
+    /// one this build saves after its commit. It lives in the register's cache folder, not in
+    /// the output: it holds each file's inode and time, and the site must be the same bytes
+    /// in every build. nil `file`: no parts are kept (without the parse cache there are no keys).
+    final class Parts: @unchecked Sendable {
+        let file: URL?
+        private let lock = NSLock()
+        private var previous: PartIndex?
+        private var made = PartIndex()
+        private var reused = 0
+
+        init(file: URL?) { self.file = file }
+
+        func previousFile(_ relative: String) -> PartIndex.File? {
+            guard let file else { return nil }
+            lock.lock(); defer { lock.unlock() }
+            if previous == nil {
+                previous = FileManager.default.contents(atPath: file.path).flatMap { PartIndex.decode([UInt8]($0)) } ?? PartIndex()
+            }
+            return previous?.files[relative]
+        }
+
+        /// Written through a staged file; a failure only means the next build copies nothing.
+        func save() {
+            guard let file else { return }
+            let bytes = lock.withLock { made.encoded() }
+            ParseCache.makeFolder(file.deletingLastPathComponent())
+            let staging = file.path + ".\(getpid())"
+            let descriptor = open(staging, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { return }
+            let written = bytes.withUnsafeBufferPointer { SiteOutput.writeAll($0, to: descriptor) } == nil
+            close(descriptor)
+            if !written || rename(staging, file.path) != 0 { unlink(staging) }
+        }
+
+        func record(_ relative: String, _ file: PartIndex.File) {
+            lock.lock(); defer { lock.unlock() }
+            made.files[relative] = file
+        }
+
+        func countReused(_ count: Int) {
+            lock.lock(); defer { lock.unlock() }
+            reused += count
+        }
+
+        /// Parts this build copied from the previous one.
+        var reusedCount: Int {
+            lock.lock(); defer { lock.unlock() }
+            return reused
+        }
+
+    }
+
     static let pageKeyPrefix = "page "
 
     enum Failure: Error {
@@ -80,10 +135,19 @@ struct SiteOutput {
         }
     }
 
-    init(output path: String) {
+    /// `partIndex`: where the part index of this output is kept (`partIndexFile`), if anywhere.
+    init(output path: String, partIndex: URL? = nil) {
+        parts = Parts(file: partIndex)
         output = URL(fileURLWithPath: path).standardizedFileURL
         displayOutput = path
         staging = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
+    }
+
+    /// The part index of builds of `registry` into `output`: in the register's cache folder,
+    /// one per output folder.
+    static func partIndexFile(registry: String, output: String) -> URL {
+        let outputPath = URL(fileURLWithPath: output).standardizedFileURL.path
+        return ParseCache.folder(forRegister: registry).appendingPathComponent("parts-\(String(XXH64.hash(outputPath), radix: 16)).bin")
     }
 
     /// Refuses a non-empty output folder that Algoreg did not create.
@@ -169,17 +233,23 @@ struct SiteOutput {
         if let code = Self.writeAll(buffer, to: descriptor) { throw failure(relative, code) }
     }
 
-    /// Writes one file in pieces as `body` makes them, so a large file is never held whole.
+    /// Writes one file in pieces as `body` makes them, so a large file is never held whole. The
+    /// sink's parts (`ByteSink.part`) are copied from the previous build's file where unchanged.
     func stream(_ relative: String, _ body: (inout ByteSink) throws(Failure) -> Void) throws(Failure) {
         let descriptor = try create(relative)
         defer { close(descriptor) }
-        var failedWith: Int32?
-        var sink = ByteSink { buffer in
-            if failedWith == nil { failedWith = Self.writeAll(buffer, to: descriptor) }
-        }
+        let previous = parts.previousFile(relative)
+        let writer = FileWriter(descriptor: descriptor, previousPath: previous.map { _ in output.path + "/" + relative }, previousFile: previous)
+        var sink = ByteSink { writer.write($0) }
+        sink.writer = writer
         try body(&sink)
         sink.flush()
-        if let failedWith { throw failure(relative, failedWith) }
+        writer.finish()
+        if let code = writer.failedWith { throw failure(relative, code) }
+        if !writer.parts.isEmpty, let identity = FileIdentity.of(descriptor: descriptor) {
+            parts.record(relative, PartIndex.File(identity: identity, parts: writer.parts))
+        }
+        parts.countReused(writer.reusedParts)
     }
 
     private func failure(_ relative: String, _ code: Int32) -> Failure {
@@ -213,7 +283,7 @@ struct SiteOutput {
     }
 
     /// The error number, or nil when every byte was written.
-    private static func writeAll(_ buffer: UnsafeBufferPointer<UInt8>, to descriptor: Int32) -> Int32? {
+    static func writeAll(_ buffer: UnsafeBufferPointer<UInt8>, to descriptor: Int32) -> Int32? {
         var written = 0
         while written < buffer.count {
             let result = Foundation.write(descriptor, buffer.baseAddress! + written, buffer.count - written)

@@ -1,0 +1,221 @@
+import CFileCopy
+import Foundation
+
+/// The files that list every system (`register.json`, `register.csv`, the exports) are made of
+/// one part per system between a header and a footer. A rebuild after one edit would make all
+/// of them again for one changed part: at 10,000 systems that was 390 MB and a third of the
+/// rebuild. Instead each part is keyed by what it is made from (the system's files and history
+/// in the build's fingerprint), the previous build's parts are found in its copy of the file
+/// through `PartIndex`, and an unchanged part is copied from there by the kernel, runs of them
+/// in one call. The new file is still written whole into the staging folder and moved in at
+/// the commit, so a failed build leaves the previous file as it was.
+
+/// 128 bits naming what one part is made from.
+struct PartKey: Hashable, Sendable {
+    var first: UInt64
+    var second: UInt64
+}
+
+extension PartKey {
+    init(_ text: String, context: String) {
+        first = XXH64.hash(text, seed: XXH64.hash(context, seed: 1))
+        second = XXH64.hash(text, seed: XXH64.hash(context, seed: 2))
+    }
+}
+
+/// Where each part lies in each file of a build, with each file's identity when it was
+/// written: a file changed since (by hand, or by a commit cut short) is not reused from.
+struct PartIndex: Sendable {
+    struct Part: Equatable, Sendable {
+        var key: PartKey
+        var offset: Int
+        var length: Int
+    }
+
+    struct File: Equatable, Sendable {
+        /// `FileIdentity.text` of the file once written.
+        var identity: String
+        var parts: [Part]
+    }
+
+    static let magic = Array("ALGOREG-PARTS-1\n".utf8)
+
+    var files: [String: File] = [:]
+
+    /// The magic, then each file (path, identity, parts as key and LEB128 offset and length),
+    /// then an XXH64 of everything before it.
+    func encoded() -> [UInt8] {
+        var bytes = Self.magic
+        CacheWriter.appendCount(files.count, to: &bytes)
+        for path in files.keys.sorted() {
+            let file = files[path]!
+            CacheWriter.appendString(path, to: &bytes)
+            CacheWriter.appendString(file.identity, to: &bytes)
+            CacheWriter.appendCount(file.parts.count, to: &bytes)
+            for part in file.parts {
+                withUnsafeBytes(of: part.key.first.littleEndian) { bytes.append(contentsOf: $0) }
+                withUnsafeBytes(of: part.key.second.littleEndian) { bytes.append(contentsOf: $0) }
+                CacheWriter.appendCount(part.offset, to: &bytes)
+                CacheWriter.appendCount(part.length, to: &bytes)
+            }
+        }
+        let checksum = bytes.withUnsafeBytes { XXH64.hash($0, seed: 0) }
+        withUnsafeBytes(of: checksum.littleEndian) { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    /// nil for anything but an intact index.
+    static func decode(_ bytes: [UInt8]) -> PartIndex? {
+        guard bytes.count >= magic.count + 8, bytes.starts(with: magic) else { return nil }
+        return bytes.withUnsafeBytes { raw -> PartIndex? in
+            let body = UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 8)])
+            guard XXH64.hash(body, seed: 0) == UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self)) else { return nil }
+            var reader = CacheReader(UnsafeRawBufferPointer(rebasing: body[magic.count...]), displayPath: "")
+            var index = PartIndex()
+            guard let fileCount = reader.boundedCount() else { return nil }
+            for _ in 0..<fileCount {
+                guard let path = reader.string(), let identity = reader.string(), let partCount = reader.boundedCount() else { return nil }
+                var parts: [Part] = []
+                parts.reserveCapacity(partCount)
+                for _ in 0..<partCount {
+                    guard let first = reader.word(), let second = reader.word(), let offset = reader.count(), let length = reader.count() else { return nil }
+                    parts.append(Part(key: PartKey(first: first, second: second), offset: offset, length: length))
+                }
+                index.files[path] = File(identity: identity, parts: parts)
+            }
+            return reader.isAtEnd ? index : nil
+        }
+    }
+}
+
+/// Writes one file of the staging folder: the bytes a `ByteSink` drains into it, and the
+/// previous build's unchanged parts copied from its copy of the file.
+final class FileWriter {
+    let descriptor: Int32
+    /// The first error number a write or copy met; the file is then not used.
+    private(set) var failedWith: Int32?
+    /// Where each part of this file lies, for the next build.
+    private(set) var parts: [PartIndex.Part] = []
+    /// How many parts came from the previous file (what the tests look at).
+    private(set) var reusedParts = 0
+    /// Bytes in the file so far.
+    private var emitted = 0
+    private let previous: Previous?
+    /// Previous bytes still to copy, ending with the part at `lastOrdinal`: a run of unchanged
+    /// parts goes in one copy.
+    private var run: (start: Int, end: Int, lastOrdinal: Int)?
+
+    /// The previous build's file and its parts by key.
+    private struct Previous {
+        let descriptor: Int32
+        let parts: [PartKey: (ordinal: Int, offset: Int, length: Int)]
+    }
+
+    /// `previousPath` and `previousFile`: the previous build's copy of this file and what the
+    /// index says of it; its parts are reused only when the file is still the one indexed.
+    init(descriptor: Int32, previousPath: String?, previousFile: PartIndex.File?) {
+        self.descriptor = descriptor
+        guard let previousPath, let previousFile else { previous = nil; return }
+        let old = open(previousPath, O_RDONLY | O_CLOEXEC)
+        guard old >= 0 else { previous = nil; return }
+        guard FileIdentity.of(descriptor: old) == previousFile.identity else {
+            close(old)
+            previous = nil
+            return
+        }
+        var parts: [PartKey: (ordinal: Int, offset: Int, length: Int)] = [:]
+        parts.reserveCapacity(previousFile.parts.count)
+        for (ordinal, part) in previousFile.parts.enumerated() where parts[part.key] == nil {
+            parts[part.key] = (ordinal, part.offset, part.length)
+        }
+        previous = Previous(descriptor: old, parts: parts)
+    }
+
+    deinit {
+        if let previous { close(previous.descriptor) }
+    }
+
+    /// Where the next byte goes: what is in the file, the run still to copy, and `buffered`.
+    func position(buffered: Int) -> Int {
+        emitted + (run.map { $0.end - $0.start } ?? 0) + buffered
+    }
+
+    func write(_ buffer: UnsafeBufferPointer<UInt8>) {
+        copyRun()
+        guard failedWith == nil, !buffer.isEmpty else { return }
+        if let code = SiteOutput.writeAll(buffer, to: descriptor) { failedWith = code }
+        emitted += buffer.count
+    }
+
+    /// Takes the part from the previous file when it has one with this key; `buffered` (the
+    /// sink's bytes since the last drain) is written first, or joins the run when it is the
+    /// same separator the previous file has between the two parts.
+    func reuse(_ key: PartKey, buffered: inout [UInt8]) -> Bool {
+        guard failedWith == nil, let previous, let old = previous.parts[key] else { return false }
+        let start = position(buffered: buffered.count)
+        if let current = run, old.ordinal == current.lastOrdinal + 1, old.offset - current.end == buffered.count,
+           previousBytes(at: current.end, equal: buffered) {
+            run = (current.start, old.offset + old.length, old.ordinal)
+            buffered.removeAll(keepingCapacity: true)
+        } else {
+            buffered.withUnsafeBufferPointer { write($0) }
+            buffered.removeAll(keepingCapacity: true)
+            run = (old.offset, old.offset + old.length, old.ordinal)
+        }
+        parts.append(PartIndex.Part(key: key, offset: start, length: old.length))
+        reusedParts += 1
+        return true
+    }
+
+    func record(_ key: PartKey, offset: Int, length: Int) {
+        parts.append(PartIndex.Part(key: key, offset: offset, length: length))
+    }
+
+    /// Copies what is left of the run; call once the last byte is drained.
+    func finish() {
+        copyRun()
+    }
+
+    /// Separators are a few bytes; anything longer is not compared and starts a new run.
+    private func previousBytes(at offset: Int, equal expected: [UInt8]) -> Bool {
+        guard let previous, expected.count <= 64 else { return false }
+        guard !expected.isEmpty else { return true }
+        var found = [UInt8](repeating: 0, count: expected.count)
+        return pread(previous.descriptor, &found, found.count, off_t(offset)) == found.count && found == expected
+    }
+
+    private func copyRun() {
+        guard let current = run, let previous else { return }
+        run = nil
+        guard failedWith == nil else { return }
+        var from = Int64(current.start)
+        var left = current.end - current.start
+        // The kernel copies page to page; where it cannot (another file system, an old kernel)
+        // the bytes go through a buffer.
+        while left > 0 {
+            let copied = algoreg_copy_file_range(previous.descriptor, &from, descriptor, left)
+            if copied > 0 {
+                left -= copied
+                emitted += copied
+                continue
+            }
+            if copied < 0 && errno == EINTR { continue }
+            if copied < 0 && [EXDEV, EINVAL, ENOSYS, EOPNOTSUPP].contains(errno) { break }
+            failedWith = copied == 0 ? EIO : errno
+            return
+        }
+        var buffer = [UInt8](repeating: 0, count: min(left, 1 << 20))
+        while left > 0 {
+            let count = pread(previous.descriptor, &buffer, min(left, buffer.count), off_t(from))
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { failedWith = count == 0 ? EIO : errno; return }
+            if let code = buffer.withUnsafeBufferPointer({ SiteOutput.writeAll(UnsafeBufferPointer(rebasing: $0[..<count]), to: descriptor) }) {
+                failedWith = code
+                return
+            }
+            from += Int64(count)
+            left -= count
+            emitted += count
+        }
+    }
+}
