@@ -124,3 +124,37 @@ import Testing
         }
     }
 }
+
+/// A page's key reads its whole context: values that differ in any way give other keys, and a
+/// sealed object (a card) changed after sealing is read afresh.
+@Suite struct TemplateDigestTests {
+    func key(_ value: TemplateValue) -> PartKey {
+        var digest = TemplateDigest()
+        digest.add(value)
+        return digest.key
+    }
+
+    @Test func differentContextsHaveDifferentKeys() {
+        let values: [TemplateValue] = [
+            "ab", ["a", "b"], ["ab"], [["a", "b"]], 1, "1", true, false, nil, [], .relative(["", "ab"]), .relative(["a", "b"]),
+            ["a": "b"], ["b": "a"], ["a": "b", "c": "d"], ["c": "d", "a": "b"], ["a": ["b": "c"]], ["a": "bc"], ["ab": "c"],
+        ]
+        let keys = values.map(key)
+        #expect(Set(keys.map { "\($0.first):\($0.second)" }).count == values.count, "\(keys)")
+        #expect(key(["a": "b", "list": [1, 2]]) == key(["a": "b", "list": [1, 2]]), "the same context, the same key")
+    }
+
+    @Test func aSealedObjectKeepsItsKeyUntilItChanges() {
+        let card: TemplateObject = ["name": "Pothole detection", "url": .link("systems/pothole-detection/")]
+        let sealed = card.sealed()
+        #expect(key(.object(sealed)) == key(.object(card.sealed())))
+        #expect(key(.list([.object(sealed)])) == key(.list([.object(card.sealed())])))
+        var changed = sealed
+        changed["name"] = "Pothole detection, renamed"
+        #expect(key(.object(changed)) != key(.object(sealed)))
+        var inPlace = card.sealed()
+        inPlace["name"] = "Pothole detection, renamed"
+        #expect(key(.object(inPlace)) == key(.object(changed)), "changed in place, it is read afresh like a copy")
+        #expect(key(.object(inPlace)) == key(["name": "Pothole detection, renamed", "url": .link("systems/pothole-detection/")]))
+    }
+}

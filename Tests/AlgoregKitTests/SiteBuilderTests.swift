@@ -186,6 +186,36 @@ import Testing
         }
     }
 
+    @Test func listPagesAreKeptUntilWhatTheyShowChanges() throws {
+        try TestSupport.withTemporaryFolder { folder in
+            let registry = try TestSupport.copyExampleRegistry(into: folder)
+            let output = folder.appendingPathComponent("Site")
+            build(registry, into: output, parseCache: true)
+            let home = output.appendingPathComponent("index.html"), dutchHome = output.appendingPathComponent("nl/index.html")
+            let departmentID = try #require(try FileManager.default.contentsOfDirectory(atPath: output.appendingPathComponent("departments").path)
+                .first { !$0.hasSuffix(".html") })
+            let department = output.appendingPathComponent("departments/\(departmentID)/index.html")
+            let before = (home: try inode(home), dutch: try inode(dutchHome), department: try inode(department))
+
+            // A new paragraph in a body: no card shows it.
+            let entry = registry.appendingPathComponent("systems/pothole-detection.md")
+            try TestSupport.write(try TestSupport.read(entry) + "\nA new paragraph.\n", to: entry)
+            build(registry, into: output, parseCache: true)
+            #expect((try inode(home), try inode(dutchHome), try inode(department)) == (before.home, before.dutch, before.department))
+            try expectSameAsABuildFromNothing(registry, output)
+
+            // A new name: every list with its card is made again.
+            let text = try TestSupport.read(entry)
+            let name = try #require(text.split(separator: "\n").first { $0.hasPrefix("name:") })
+            try TestSupport.write(text.replacingOccurrences(of: String(name), with: "name: Road damage spotting"), to: entry)
+            build(registry, into: output, parseCache: true)
+            #expect(try inode(home) != before.home)
+            #expect(try TestSupport.read(home).contains("Road damage spotting"))
+            #expect(try inode(dutchHome) != before.dutch, "the Dutch card shows the name too")
+            try expectSameAsABuildFromNothing(registry, output)
+        }
+    }
+
     @Test func aMarkerWithoutPageKeysMakesTheNextBuildWriteEveryPage() throws {
         // What a commit cut short between moving the files and recording the keys leaves.
         let register = try TemporaryRegister()

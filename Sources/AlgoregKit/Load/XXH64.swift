@@ -16,10 +16,14 @@ enum XXH64 {
     /// Two hashes with seeds taken from `context`, as 32 hex digits: a key for `text` in that
     /// context (a system's JSON in the build's fingerprint), without joining the two strings.
     static func hex128(_ text: String, context: String) -> String {
-        let first = hash(text, seed: hash(context, seed: 1)), second = hash(text, seed: hash(context, seed: 2))
+        hex([hash(text, seed: hash(context, seed: 1)), hash(text, seed: hash(context, seed: 2))])
+    }
+
+    /// 16 hex digits per value.
+    static func hex(_ values: [UInt64]) -> String {
         let digits = Array("0123456789abcdef".utf8)
-        var output = [UInt8](repeating: 0, count: 32)
-        for (half, value) in [first, second].enumerated() {
+        var output = [UInt8](repeating: 0, count: 16 * values.count)
+        for (half, value) in values.enumerated() {
             for position in 0..<16 { output[half * 16 + position] = digits[Int((value >> (60 - 4 * UInt64(position))) & 0xF)] }
         }
         return String(decoding: output, as: UTF8.self)

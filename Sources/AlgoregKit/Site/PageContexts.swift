@@ -70,6 +70,17 @@ struct PageContexts: Sendable {
         templates.render(page: template, context: page.context, root: page.root)
     }
 
+    /// What rendering `page` through `template` depends on, in a build's `fingerprint` (which
+    /// holds the templates): the previous build's page with this key is what `render` gives.
+    static func key(_ template: String, _ page: Page, fingerprint: String) -> String {
+        var digest = TemplateDigest()
+        digest.add(fingerprint, kind: 11)
+        digest.add(template, kind: 12)
+        digest.add(page.root, kind: 13)
+        digest.add(page.context)
+        return digest.key.hex
+    }
+
     var settings: Settings { register.settings }
 
     /// The system page's sections in order, each with its public fields (name and draft are
@@ -245,7 +256,8 @@ struct PageContexts: Sendable {
             context["fallbackLanguage"] = .text(defaultLanguage)
             let html = templates.render(partial: "partials/card", context: .object(context), root: Self.rootToken)
             values["cardHtml"] = .relative(Self.parts(of: html, between: Self.rootTokenBytes))
-            return .object(values)
+            // Sealed: every list page's key reads the card's digest, made here once.
+            return .object(values.sealed())
         }
     }
 
@@ -262,7 +274,8 @@ struct PageContexts: Sendable {
     func filters(language: String) -> TemplateValue {
         let t = strings(language)
         var facets: [TemplateValue] = []
-        let departmentCounts = Dictionary(grouping: register.systems, by: { $0.string("department") ?? "" }).mapValues(\.count)
+        // From the groupings `prepareLists` made: each facet's counts without reading every system again.
+        let departmentCounts = byDepartment.mapValues(\.count)
         facets.append([
             "key": "department", "label": .text(t["facet_department"] ?? "Department"),
             "options": .list(settings.departments.filter { departmentCounts[$0.id] != nil }.map { department in
@@ -272,7 +285,7 @@ struct PageContexts: Sendable {
             }),
         ])
         for (key, field) in Self.facets {
-            let counts = Dictionary(grouping: register.systems.compactMap { $0.string(field) }, by: { $0 }).mapValues(\.count)
+            let counts = (byFieldValue[field] ?? [:]).mapValues(\.count)
             let order = register.schema.field(field)?.enumeration ?? []
             let values = counts.keys.sorted { (order.firstIndex(of: $0) ?? Int.max, $0) < (order.firstIndex(of: $1) ?? Int.max, $1) }
             facets.append([

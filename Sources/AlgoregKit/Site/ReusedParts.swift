@@ -21,6 +21,9 @@ extension PartKey {
         first = XXH64.hash(text, seed: XXH64.hash(context, seed: 1))
         second = XXH64.hash(text, seed: XXH64.hash(context, seed: 2))
     }
+
+    /// 32 hex digits, as in the marker's lines.
+    var hex: String { XXH64.hex([first, second]) }
 }
 
 /// Where each part lies in each file of a build, with each file's identity when it was

@@ -171,7 +171,10 @@ public enum SiteBuilder {
     /// List pages (home, departments, filters, about) in every language, rendered on all cores,
     /// then the 404 page and the reports.
     /// One language's list pages: home, departments, filter pages and about.
+    /// `fingerprint` and `previousListKeys`: a page whose key (`PageContexts.key`) is the one the
+    /// previous build recorded is kept as it is in the output.
     static func writeListPages(_ register: PublicRegister, language: String, contexts: PageContexts, layout: SiteLayout, to output: SiteOutput,
+                               fingerprint: String, previousListKeys: [String: String],
                                pagePaths: inout [(path: String, lastModified: String?)], files: inout Int) throws(SiteOutput.Failure) {
         var jobs: [PageJob] = []
         jobs.append(PageJob(path: layout.path("", language: language), template: "home", lastModified: register.contentDate) { $0.home(language: language) })
@@ -191,7 +194,13 @@ public enum SiteBuilder {
         jobs.append(PageJob(path: layout.path(SiteLayout.about, language: language), template: "about") { $0.about(language: language) })
         let rendered = jobs.parallelMap { job -> SiteOutput.Failure? in
             do throws(SiteOutput.Failure) {
-                try output.write(SiteLayout.file(for: job.path), contexts.render(job.template, job.context(contexts)))
+                let file = SiteLayout.file(for: job.path)
+                let page = job.context(contexts)
+                // The same context as last time: the page in the output is what this build would write.
+                let key = PageContexts.key(job.template, page, fingerprint: fingerprint)
+                output.listKeys.record(file, SiteOutput.PageKey(pages: key, source: nil))
+                if previousListKeys[file] == key && output.keepPrevious(file) { return nil }
+                try output.write(file, contexts.render(job.template, page))
                 return nil
             } catch {
                 return error
@@ -207,15 +216,28 @@ public enum SiteBuilder {
         var timer = PhaseTimer()
         var pagePaths: [(path: String, lastModified: String?)] = []
         var files = 0
+        // Everything a page depends on besides its own values, hashed once: with a system's JSON
+        // (its public content and history) it keys the system's pages, with a list page's
+        // context that page. Files whose key is the one the previous build recorded stay in
+        // the output as they are.
+        let fingerprint = StableHash.hex([
+            ProgramIdentity.text ?? "", templates.fingerprint, register.settings.fingerprint, register.schema.source.jsonText(pretty: false),
+            register.contentDate, register.reports.map { String($0.year) }.joined(separator: ","), layout.languages.joined(separator: ","),
+        ].joined(separator: "\u{1}"))
+        let previous = output.previousKeys()
+        let previousKeys = previous.pages
+        timer.lap("  fingerprint and previous keys")
         // Cards live only while their language's list pages are made (at 100,000 systems one
         // language's take about 350 MB): a system page makes its own values.
         do {
             var pageContexts = PageContexts(register: register, templates: templates, layout: layout)
             pageContexts.prepareLists()
+            timer.lap("  lists prepared")
             for language in layout.languages {
                 pageContexts.cards = [language: pageContexts.makeCards(language: language)]
                 timer.lap("  cards (\(language))")
-                try writeListPages(register, language: language, contexts: pageContexts, layout: layout, to: output, pagePaths: &pagePaths, files: &files)
+                try writeListPages(register, language: language, contexts: pageContexts, layout: layout, to: output,
+                                   fingerprint: fingerprint, previousListKeys: previous.lists, pagePaths: &pagePaths, files: &files)
                 pageContexts.cards = [:]
                 returnFreedMemory()
                 timer.lap("  list pages (\(language))")
@@ -229,14 +251,6 @@ public enum SiteBuilder {
         files += reportPaths.files
         timer.lap("  404 and reports")
         // Systems: every language's page and the JSON, rendered on all cores.
-        // Everything a system page depends on besides the system itself, hashed once; with the
-        // system's JSON (its public content and history) it keys the page. Pages and JSON whose
-        // key is the one the previous build recorded stay in the output as they are.
-        let fingerprint = StableHash.hex([
-            ProgramIdentity.text ?? "", templates.fingerprint, register.settings.fingerprint, register.schema.source.jsonText(pretty: false),
-            register.contentDate, register.reports.map { String($0.year) }.joined(separator: ","), layout.languages.joined(separator: ","),
-        ].joined(separator: "\u{1}"))
-        let previousKeys = output.previousPageKeys()
         let results = Array(register.systems.indices).parallelMap { position -> Swift.Result<[String], SiteOutput.Failure> in
             let system = register.systems[position]
             do throws(SiteOutput.Failure) {

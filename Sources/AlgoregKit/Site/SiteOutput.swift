@@ -17,6 +17,8 @@ struct SiteOutput {
     let displayOutput: String
     /// System id -> the key of its pages in this build, written into the marker at commit.
     let pageKeys = PageKeys()
+    /// List page file -> the key of its context (`PageContexts.key`), written there too.
+    let listKeys = PageKeys()
     /// Every file of this build, staged or kept: the commit deletes the output's others.
     let madeFiles = MadeFiles()
     /// The previous build's parts of the files that list every system, and this build's.
@@ -123,6 +125,7 @@ struct SiteOutput {
     }
 
     static let pageKeyPrefix = "page "
+    static let listKeyPrefix = "list "
 
     enum Failure: Error {
         case notOurs(Diagnostic)
@@ -168,17 +171,26 @@ struct SiteOutput {
         }
     }
 
-    /// The page keys the previous build recorded in its marker (`page <id> <key> [<source key>]` lines).
-    func previousPageKeys() -> [String: PageKey] {
-        guard let text = try? String(contentsOf: output.appendingPathComponent(Self.marker), encoding: .utf8) else { return [:] }
-        var keys: [String: PageKey] = [:]
-        for line in text.split(separator: "\n") where line.hasPrefix(Self.pageKeyPrefix) {
-            let parts = line.split(separator: " ")
-            if parts.count == 3 || parts.count == 4 {
-                keys[String(parts[1])] = PageKey(pages: String(parts[2]), source: parts.count == 4 ? String(parts[3]) : nil)
+    /// The keys the previous build recorded in its marker: each system's pages'
+    /// (`page <id> <key> [<source key>]`) and each list page's (`list <file> <key>`).
+    func previousKeys() -> (pages: [String: PageKey], lists: [String: String]) {
+        guard let data = FileManager.default.contents(atPath: output.appendingPathComponent(Self.marker).path) else { return ([:], [:]) }
+        var pages: [String: PageKey] = [:], lists: [String: String] = [:]
+        // As bytes: the marker of 10,000 systems has 10,000 lines, and splitting it as text
+        // (by characters) took longer than the rest of reading the previous build.
+        let bytes = [UInt8](data)
+        let page = Array(Self.pageKeyPrefix.utf8), list = Array(Self.listKeyPrefix.utf8)
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+            let isPage = line.starts(with: page)
+            guard isPage || line.starts(with: list) else { continue }
+            let parts = line.split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
+            if isPage, parts.count == 3 || parts.count == 4 {
+                pages[parts[1]] = PageKey(pages: parts[2], source: parts.count == 4 ? parts[3] : nil)
+            } else if !isPage, parts.count == 3 {
+                lists[parts[1]] = parts[2]
             }
         }
-        return keys
+        return (pages, lists)
     }
 
     /// Keeps a file of the previous build where it is (the previous build is ours and its key
@@ -311,6 +323,7 @@ struct SiteOutput {
     /// holds none, so a commit cut short makes the next build render every page again.
     func commit() throws(Failure) {
         let keys = pageKeys.sorted.map { "\(Self.pageKeyPrefix)\($0.id) \($0.key.markerLine)\n" }.joined()
+            + listKeys.sorted.map { "\(Self.listKeyPrefix)\($0.id) \($0.key.pages)\n" }.joined()
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: output.path, isDirectory: &isFolder), isFolder.boolValue else {
             try write(Self.marker, Self.markerText + keys)

@@ -84,6 +84,9 @@ public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
         private(set) var keys: [String]
         private(set) var values: [TemplateValue]
         private var index: KeyIndex
+        /// The digest of the keys and values, when worked out once (`sealed`) for an object
+        /// that many pages share (a card); dropped by any change.
+        private(set) var digest: TemplateDigest?
 
         init(keys: [String], values: [TemplateValue], hashes: [UInt64]? = nil) {
             self.keys = keys
@@ -103,6 +106,14 @@ public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
             index = other.index
         }
 
+        func sealedCopy() -> Storage {
+            let copy = Storage(copying: self)
+            var digest = TemplateDigest()
+            digest.add(keys: keys, values: values)
+            copy.digest = digest
+            return copy
+        }
+
         func copy() -> Storage { Storage(copying: self) }
 
         /// The storage of the value at `position` when it is an object, unowned (the renderer's).
@@ -117,6 +128,7 @@ public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
 
         /// Replaces, adds (at the end) or, with nil, removes a name.
         func set(_ key: String, _ value: TemplateValue?) {
+            digest = nil
             let hash = KeyIndex.hash(key)
             if let position = position(of: key, hash: hash) {
                 if let value {
@@ -185,6 +197,14 @@ public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
         storage = Storage(keys: sorted.map(\.key), values: sorted.map(\.value))
     }
 
+    /// The same object with its digest worked out now, for objects many pages hold: the digest
+    /// of a page with 10,000 cards then reads each card's instead of its every value.
+    func sealed() -> TemplateObject {
+        var object = self
+        object.storage = storage.sealedCopy()
+        return object
+    }
+
     /// The value of a name a template looks up (its hash already known).
     subscript(name: TemplateName) -> TemplateValue? {
         storage.position(of: name.text, hash: name.hash).map { storage.values[$0] }
@@ -195,6 +215,66 @@ public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
         set {
             if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
             storage.set(key, newValue)
+        }
+    }
+}
+
+/// 128 bits over a template context: everything a page's rendering reads besides the
+/// templates, so a page whose context has the digest of the previous build's is the same page.
+/// Each value goes in with its kind and, for text and lists, its length, so different values
+/// never read as the same run of bytes.
+struct TemplateDigest: Equatable, Sendable {
+    private(set) var first: UInt64 = 0x243F_6A88_85A3_08D3
+    private(set) var second: UInt64 = 0x1319_8A2E_0370_7344
+
+    var key: PartKey { PartKey(first: first, second: second) }
+
+    mutating func add(_ text: String, kind: UInt64) {
+        var text = text
+        text.withUTF8 { add(UnsafeRawBufferPointer($0), kind: kind) }
+    }
+
+    /// One XXH64 per value (a page with 10,000 cards has a million of them), chained through
+    /// `first`; `second` folds in each step's result another way, so the two words differ.
+    mutating func add(_ bytes: UnsafeRawBufferPointer, kind: UInt64) {
+        let tag = kind &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(bytes.count)
+        first = XXH64.hash(bytes, seed: first ^ tag)
+        second = ((second ^ first) &* 0xC2B2_AE3D_27D4_EB4F) &+ tag
+        second = (second << 31) | (second >> 33)
+    }
+
+    mutating func add(number: UInt64, kind: UInt64) {
+        withUnsafeBytes(of: number.littleEndian) { add($0, kind: kind) }
+    }
+
+    mutating func add(_ value: TemplateValue) {
+        switch value {
+        case .text(let text): add(text, kind: 1)
+        case .number(let number): add(number: UInt64(bitPattern: Int64(number)), kind: 2)
+        case .bool(let flag): add(number: flag ? 1 : 0, kind: 3)
+        case .null: add(number: 0, kind: 4)
+        case .list(let items):
+            add(number: UInt64(items.count), kind: 5)
+            for item in items { add(item) }
+        case .relative(let parts):
+            add(number: UInt64(parts.count), kind: 6)
+            for part in parts { add(part, kind: 7) }
+        case .object(let object):
+            let storage = object.unmanagedStorage.takeUnretainedValue()
+            if let sealed = storage.digest {
+                add(number: sealed.first, kind: 8)
+                add(number: sealed.second, kind: 8)
+            } else {
+                add(keys: storage.keys, values: storage.values)
+            }
+        }
+    }
+
+    mutating func add(keys: [String], values: [TemplateValue]) {
+        add(number: UInt64(keys.count), kind: 9)
+        for (key, value) in zip(keys, values) {
+            add(key, kind: 10)
+            add(value)
         }
     }
 }
