@@ -136,6 +136,16 @@ import Testing
         #expect(differences.isEmpty, "\(differences)")
     }
 
+    /// The example register in a temporary folder, built once into `Site` beside it.
+    func withExampleBuiltWithTheParseCache(_ body: (_ registry: URL, _ output: URL) throws -> Void) throws {
+        try TestSupport.withTemporaryFolder { folder in
+            let registry = try TestSupport.copyExampleRegistry(into: folder)
+            let output = folder.appendingPathComponent("Site")
+            build(registry, into: output, parseCache: true)
+            try body(registry, output)
+        }
+    }
+
     func inode(_ file: URL) throws -> Int {
         try #require(try FileManager.default.attributesOfItem(atPath: file.path)[.systemFileNumber] as? Int)
     }
@@ -167,10 +177,7 @@ import Testing
     }
 
     @Test func aTranslationEditedAloneMakesItsSystemAgain() throws {
-        try TestSupport.withTemporaryFolder { folder in
-            let registry = try TestSupport.copyExampleRegistry(into: folder)
-            let output = folder.appendingPathComponent("Site")
-            build(registry, into: output, parseCache: true)
+        try withExampleBuiltWithTheParseCache { registry, output in
             let dutch = output.appendingPathComponent("nl/systems/pothole-detection/index.html")
             let english = output.appendingPathComponent("systems/pothole-detection/index.html")
             let other = output.appendingPathComponent("nl/systems/crowd-monitoring/index.html")
@@ -187,10 +194,7 @@ import Testing
     }
 
     @Test func listPagesAreKeptUntilWhatTheyShowChanges() throws {
-        try TestSupport.withTemporaryFolder { folder in
-            let registry = try TestSupport.copyExampleRegistry(into: folder)
-            let output = folder.appendingPathComponent("Site")
-            build(registry, into: output, parseCache: true)
+        try withExampleBuiltWithTheParseCache { registry, output in
             let home = output.appendingPathComponent("index.html"), dutchHome = output.appendingPathComponent("nl/index.html")
             let departmentID = try #require(try FileManager.default.contentsOfDirectory(atPath: output.appendingPathComponent("departments").path)
                 .first { !$0.hasSuffix(".html") })
@@ -212,6 +216,24 @@ import Testing
             #expect(try inode(home) != before.home)
             #expect(try TestSupport.read(home).contains("Road damage spotting"))
             #expect(try inode(dutchHome) != before.dutch, "the Dutch card shows the name too")
+            try expectSameAsABuildFromNothing(registry, output)
+        }
+    }
+
+    @Test func aFileSomeonePutIntoAKeptPagesFolderGoesWithTheNextBuild() throws {
+        try withExampleBuiltWithTheParseCache { registry, output in
+            let page = output.appendingPathComponent("systems/crowd-monitoring/index.html")
+            let before = try inode(page)
+            let entry = registry.appendingPathComponent("systems/pothole-detection.md")
+            for round in 1...3 {
+                // Another build in between, and a file put in at once after it or a build later.
+                let foreign = output.appendingPathComponent("systems/crowd-monitoring/notes-\(round).txt")
+                try TestSupport.write("notes\n", to: foreign)
+                try TestSupport.write(try TestSupport.read(entry) + "\nRound \(round).\n", to: entry)
+                build(registry, into: output, parseCache: true)
+                #expect(!FileManager.default.fileExists(atPath: foreign.path), "round \(round)")
+                #expect(try inode(page) == before, "the page itself is kept")
+            }
             try expectSameAsABuildFromNothing(registry, output)
         }
     }

@@ -41,14 +41,19 @@ struct PartIndex: Sendable {
         var parts: [Part]
     }
 
-    static let magic = Array("ALGOREG-PARTS-1\n".utf8)
+    static let magic = Array("ALGOREG-PARTS-2\n".utf8)
 
     var files: [String: File] = [:]
+    /// When the commit of the build that wrote this index began (nanoseconds since 1970; 0:
+    /// unknown). A folder of the output not changed since was not changed by anyone since
+    /// that commit pruned it (`SiteOutput.prune`).
+    var commitStarted: Int64 = 0
 
-    /// The magic, then each file (path, identity, parts as key and LEB128 offset and length),
+    /// The magic, the commit's start, then each file (path, identity, parts as key and LEB128 offset and length),
     /// then an XXH64 of everything before it.
     func encoded() -> [UInt8] {
         var bytes = Self.magic
+        withUnsafeBytes(of: UInt64(bitPattern: commitStarted).littleEndian) { bytes.append(contentsOf: $0) }
         CacheWriter.appendCount(files.count, to: &bytes)
         for path in files.keys.sorted() {
             let file = files[path]!
@@ -75,7 +80,8 @@ struct PartIndex: Sendable {
             guard XXH64.hash(body, seed: 0) == UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self)) else { return nil }
             var reader = CacheReader(UnsafeRawBufferPointer(rebasing: body[magic.count...]), displayPath: "")
             var index = PartIndex()
-            guard let fileCount = reader.boundedCount() else { return nil }
+            guard let started = reader.word(), let fileCount = reader.boundedCount() else { return nil }
+            index.commitStarted = Int64(bitPattern: started)
             for _ in 0..<fileCount {
                 guard let path = reader.string(), let identity = reader.string(), let partCount = reader.boundedCount() else { return nil }
                 var parts: [Part] = []

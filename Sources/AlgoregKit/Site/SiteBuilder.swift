@@ -261,6 +261,8 @@ public enum SiteBuilder {
                 if let sourceKey, let previous = previousKeys[system.id], previous.source == sourceKey,
                    output.keepPrevious(OpenData.systemJSON(system.id)), paths.allSatisfy({ output.keepPrevious(SiteLayout.file(for: $0)) }) {
                     output.pageKeys.record(system.id, previous)
+                    // Each page's folder holds only the page (the layout is in the fingerprint).
+                    for path in paths { output.madeFiles.recordKeptFolder(SiteLayout.folder(for: path)) }
                     return .success(paths)
                 }
                 let json = OpenData.systemValue(system, register: register, layout: layout)

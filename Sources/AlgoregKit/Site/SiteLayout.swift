@@ -25,6 +25,9 @@ struct SiteLayout: Sendable {
     /// The file to write for a page path.
     static func file(for path: String) -> String { path + "index.html" }
 
+    /// The folder of a page path ("systems/x/" -> "systems/x").
+    static func folder(for path: String) -> String { String(path.dropLast()) }
+
     /// How to get from the page at `from` back to the site root ("../../").
     static func root(from path: String) -> String {
         String(repeating: "../", count: path.split(separator: "/").count)
