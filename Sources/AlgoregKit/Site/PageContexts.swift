@@ -246,10 +246,11 @@ struct PageContexts: Sendable {
         for language in layout.languages { facets[language] = filters(language: language) }
     }
 
-    /// Every system's card in one language, `partials/card` rendered once each, on all cores.
-    func makeCards(language: String) -> [TemplateValue] {
-        register.systems.parallelMap { system -> TemplateValue in
-            var values = cardValues(system, language: language)
+    /// The cards of the systems at `positions` in one language, `partials/card` rendered once
+    /// each, on all cores.
+    func makeCards(_ positions: [Int], language: String) -> [TemplateValue] {
+        positions.parallelMap { position -> TemplateValue in
+            var values = cardValues(register.systems[position], language: language)
             var context = values
             context["t"] = uiStringValues[language]
             context["lang"] = .text(language)

@@ -41,16 +41,19 @@ struct PartIndex: Sendable {
         var parts: [Part]
     }
 
-    static let magic = Array("ALGOREG-PARTS-2\n".utf8)
+    static let magic = Array("ALGOREG-PARTS-3\n".utf8)
 
     var files: [String: File] = [:]
     /// When the commit of the build that wrote this index began (nanoseconds since 1970; 0:
     /// unknown). A folder of the output not changed since was not changed by anyone since
     /// that commit pruned it (`SiteOutput.prune`).
     var commitStarted: Int64 = 0
+    /// Language -> system part key -> the digest of the system's card (`TemplateDigest`): a
+    /// system whose part key is the same has the same card.
+    var cards: [String: [PartKey: PartKey]] = [:]
 
-    /// The magic, the commit's start, then each file (path, identity, parts as key and LEB128 offset and length),
-    /// then an XXH64 of everything before it.
+    /// The magic, the commit's start, each file (path, identity, parts as key and LEB128 offset
+    /// and length), each language's card digests, then an XXH64 of everything before it.
     func encoded() -> [UInt8] {
         var bytes = Self.magic
         withUnsafeBytes(of: UInt64(bitPattern: commitStarted).littleEndian) { bytes.append(contentsOf: $0) }
@@ -65,6 +68,16 @@ struct PartIndex: Sendable {
                 withUnsafeBytes(of: part.key.second.littleEndian) { bytes.append(contentsOf: $0) }
                 CacheWriter.appendCount(part.offset, to: &bytes)
                 CacheWriter.appendCount(part.length, to: &bytes)
+            }
+        }
+        CacheWriter.appendCount(cards.count, to: &bytes)
+        for language in cards.keys.sorted() {
+            CacheWriter.appendString(language, to: &bytes)
+            CacheWriter.appendCount(cards[language]!.count, to: &bytes)
+            for (system, card) in cards[language]! {
+                for word in [system.first, system.second, card.first, card.second] {
+                    withUnsafeBytes(of: word.littleEndian) { bytes.append(contentsOf: $0) }
+                }
             }
         }
         let checksum = bytes.withUnsafeBytes { XXH64.hash($0, seed: 0) }
@@ -91,6 +104,17 @@ struct PartIndex: Sendable {
                     parts.append(Part(key: PartKey(first: first, second: second), offset: offset, length: length))
                 }
                 index.files[path] = File(identity: identity, parts: parts)
+            }
+            guard let languageCount = reader.boundedCount() else { return nil }
+            for _ in 0..<languageCount {
+                guard let language = reader.string(), let count = reader.boundedCount() else { return nil }
+                var digests: [PartKey: PartKey] = [:]
+                digests.reserveCapacity(count)
+                for _ in 0..<count {
+                    guard let a = reader.word(), let b = reader.word(), let c = reader.word(), let d = reader.word() else { return nil }
+                    digests[PartKey(first: a, second: b)] = PartKey(first: c, second: d)
+                }
+                index.cards[language] = digests
             }
             return reader.isAtEnd ? index : nil
         }

@@ -151,12 +151,16 @@ public enum SiteBuilder {
         var path: String
         var template: String
         var lastModified: String?
+        /// The systems whose cards the page shows; nil: it may show any.
+        var cards: [Int]?
         var context: @Sendable (PageContexts) -> PageContexts.Page
 
-        init(path: String, template: String, lastModified: String? = nil, context: @escaping @Sendable (PageContexts) -> PageContexts.Page) {
+        init(path: String, template: String, lastModified: String? = nil, cards: [Int]? = nil,
+             context: @escaping @Sendable (PageContexts) -> PageContexts.Page) {
             self.path = path
             self.template = template
             self.lastModified = lastModified
+            self.cards = cards
             self.context = context
         }
     }
@@ -172,34 +176,70 @@ public enum SiteBuilder {
     /// then the 404 page and the reports.
     /// One language's list pages: home, departments, filter pages and about.
     /// `fingerprint` and `previousListKeys`: a page whose key (`PageContexts.key`) is the one the
-    /// previous build recorded is kept as it is in the output.
-    static func writeListPages(_ register: PublicRegister, language: String, contexts: PageContexts, layout: SiteLayout, to output: SiteOutput,
-                               fingerprint: String, previousListKeys: [String: String],
+    /// previous build recorded is kept as it is in the output. `parts`: each system's part key;
+    /// a system whose key is the previous build's has the card it had, so its card is made only
+    /// when a page that shows it is rendered (its digest stands in for it in the keys).
+    static func writeListPages(_ register: PublicRegister, language: String, contexts: inout PageContexts, layout: SiteLayout, to output: SiteOutput,
+                               fingerprint: String, previousListKeys: [String: String], parts: [PartKey?],
                                pagePaths: inout [(path: String, lastModified: String?)], files: inout Int) throws(SiteOutput.Failure) {
         var jobs: [PageJob] = []
         jobs.append(PageJob(path: layout.path("", language: language), template: "home", lastModified: register.contentDate) { $0.home(language: language) })
         jobs.append(PageJob(path: layout.path(SiteLayout.departments, language: language), template: "departments") { $0.departments(language: language) })
         for department in register.settings.departments {
-            jobs.append(PageJob(path: layout.path(SiteLayout.department(department.id), language: language), template: "department") {
+            jobs.append(PageJob(path: layout.path(SiteLayout.department(department.id), language: language), template: "department",
+                                cards: contexts.byDepartment[department.id] ?? []) {
                 $0.department(department, language: language)
             })
         }
         for (key, field) in PageContexts.facets {
             for value in (contexts.byFieldValue[field] ?? [:]).keys.sorted() {
-                jobs.append(PageJob(path: layout.path(SiteLayout.filter(key, value), language: language), template: "filter") {
+                jobs.append(PageJob(path: layout.path(SiteLayout.filter(key, value), language: language), template: "filter",
+                                    cards: contexts.byFieldValue[field]?[value] ?? []) {
                     $0.filterPage(key: key, field: field, value: value, language: language)
                 })
             }
         }
         jobs.append(PageJob(path: layout.path(SiteLayout.about, language: language), template: "about") { $0.about(language: language) })
-        let rendered = jobs.parallelMap { job -> SiteOutput.Failure? in
-            do throws(SiteOutput.Failure) {
-                let file = SiteLayout.file(for: job.path)
-                let page = job.context(contexts)
-                // The same context as last time: the page in the output is what this build would write.
-                let key = PageContexts.key(job.template, page, fingerprint: fingerprint)
+
+        let previousCards = output.parts.previousCards(language)
+        var cards = parts.map { key in key.flatMap { previousCards[$0] }.map { TemplateValue.object(.placeholder(TemplateDigest($0))) } }
+        func makeCards(_ positions: some Sequence<Int>) {
+            let missing = positions.filter { cards[$0] == nil || cards[$0]!.isPlaceholder }
+            for (position, card) in zip(missing, contexts.makeCards(missing, language: language)) { cards[position] = card }
+            contexts.cards = [language: cards.map { $0 ?? .null }]
+        }
+        makeCards(cards.indices.filter { cards[$0] == nil })
+        var digests: [PartKey: PartKey] = [:]
+        for (position, key) in parts.enumerated() {
+            if let key, case .object(let card)? = cards[position], let digest = card.sealedDigest { digests[key] = digest.key }
+        }
+        output.parts.recordCards(language, digests)
+
+        // The same context as last time: the page in the output is what this build would write.
+        let withPlaceholders = contexts
+        let keys = jobs.parallelMap { job in PageContexts.key(job.template, job.context(withPlaceholders), fingerprint: fingerprint) }
+        var toRender: [PageJob] = []
+        for (job, key) in zip(jobs, keys) {
+            let file = SiteLayout.file(for: job.path)
+            if previousListKeys[file] == key && output.keepPrevious(file) {
                 output.listKeys.record(file, SiteOutput.PageKey(pages: key, source: nil))
-                if previousListKeys[file] == key && output.keepPrevious(file) { return nil }
+            } else {
+                toRender.append(job)
+            }
+        }
+        if toRender.contains(where: { $0.cards == nil }) {
+            makeCards(cards.indices)
+        } else {
+            makeCards(Set(toRender.flatMap { $0.cards ?? [] }).sorted())
+        }
+        let withCards = contexts
+        let rendered = toRender.parallelMap { job -> SiteOutput.Failure? in
+            do throws(SiteOutput.Failure) {
+                let contexts = withCards
+                let file = SiteLayout.file(for: job.path)
+                // Keyed with the cards it shows, made (their digests are those that stood for them).
+                let page = job.context(contexts)
+                output.listKeys.record(file, SiteOutput.PageKey(pages: PageContexts.key(job.template, page, fingerprint: fingerprint), source: nil))
                 try output.write(file, contexts.render(job.template, page))
                 return nil
             } catch {
@@ -226,6 +266,9 @@ public enum SiteBuilder {
         ].joined(separator: "\u{1}"))
         let previous = output.previousKeys()
         let previousKeys = previous.pages
+        // A system's card and its part of the files that list every system are keyed, like its
+        // pages, by what it is made from in this build's fingerprint.
+        let parts = register.systems.map { system in system.sourceKey.map { PartKey($0, context: fingerprint) } }
         timer.lap("  fingerprint and previous keys")
         // Cards live only while their language's list pages are made (at 100,000 systems one
         // language's take about 350 MB): a system page makes its own values.
@@ -234,10 +277,8 @@ public enum SiteBuilder {
             pageContexts.prepareLists()
             timer.lap("  lists prepared")
             for language in layout.languages {
-                pageContexts.cards = [language: pageContexts.makeCards(language: language)]
-                timer.lap("  cards (\(language))")
-                try writeListPages(register, language: language, contexts: pageContexts, layout: layout, to: output,
-                                   fingerprint: fingerprint, previousListKeys: previous.lists, pagePaths: &pagePaths, files: &files)
+                try writeListPages(register, language: language, contexts: &pageContexts, layout: layout, to: output,
+                                   fingerprint: fingerprint, previousListKeys: previous.lists, parts: parts, pagePaths: &pagePaths, files: &files)
                 pageContexts.cards = [:]
                 returnFreedMemory()
                 timer.lap("  list pages (\(language))")
@@ -304,9 +345,6 @@ public enum SiteBuilder {
         let siteTitle = contexts.strings(layout.defaultLanguage)["site_title"] ?? "Algorithm register"
         let organization = register.settings.organization.text(layout.defaultLanguage, fallback: layout.defaultLanguage)
         let sitemapPaths = pagePaths
-        // A system's part of the files that list every system is keyed, like its pages, by what
-        // it is made from in this build's fingerprint.
-        let parts = register.systems.map { system in system.sourceKey.map { PartKey($0, context: fingerprint) } }
         // The open data and the exports are independent files: made on all cores, largest first.
         let dataFiles = [
             // From the systems' JSON files just written, one at a time, rather than holding them all.

@@ -119,6 +119,17 @@ struct SiteOutput {
             if !written || rename(staging, file.path) != 0 { unlink(staging) }
         }
 
+        /// The previous build's card digests in `language`, by system part key.
+        func previousCards(_ language: String) -> [PartKey: PartKey] {
+            guard file != nil else { return [:] }
+            _ = previousFile("")
+            return lock.withLock { previous?.cards[language] ?? [:] }
+        }
+
+        func recordCards(_ language: String, _ cards: [PartKey: PartKey]) {
+            lock.withLock { made.cards[language] = cards }
+        }
+
         /// When the previous build's commit began, if it is known.
         var previousCommitStarted: Int64 {
             guard file != nil else { return 0 }

@@ -26,6 +26,12 @@ public enum TemplateValue: Sendable {
         return nil
     }
 
+    /// Whether this is a `TemplateObject.placeholder`.
+    var isPlaceholder: Bool {
+        if case .object(let object) = self { return object.isPlaceholder }
+        return false
+    }
+
     /// Mustache's truthiness for `{{#name}}`: as swift-mustache had it, any text (even empty)
     /// and any number open the section; `false`, nothing and an empty list do not.
     var isFalsy: Bool {
@@ -104,6 +110,14 @@ public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
             keys = other.keys
             values = other.values
             index = other.index
+        }
+
+        /// No keys or values, only a digest: stands for an object in a digest, never in a page.
+        init(placeholderFor digest: TemplateDigest) {
+            keys = []
+            values = []
+            index = KeyIndex([])
+            self.digest = digest
         }
 
         func sealedCopy() -> Storage {
@@ -205,6 +219,20 @@ public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
         return object
     }
 
+    /// An object known only by the digest it had when sealed (a card the previous build made
+    /// from the same files): enough for a page's key, empty in a page.
+    static func placeholder(_ digest: TemplateDigest) -> TemplateObject {
+        TemplateObject(storage: Storage(placeholderFor: digest))
+    }
+
+    private init(storage: Storage) { self.storage = storage }
+
+    /// The digest `sealed` worked out, while unchanged.
+    var sealedDigest: TemplateDigest? { storage.digest }
+
+    /// Whether this is a `placeholder`.
+    var isPlaceholder: Bool { storage.digest != nil && storage.keys.isEmpty }
+
     /// The value of a name a template looks up (its hash already known).
     subscript(name: TemplateName) -> TemplateValue? {
         storage.position(of: name.text, hash: name.hash).map { storage.values[$0] }
@@ -226,6 +254,14 @@ public struct TemplateObject: Sendable, ExpressibleByDictionaryLiteral {
 struct TemplateDigest: Equatable, Sendable {
     private(set) var first: UInt64 = 0x243F_6A88_85A3_08D3
     private(set) var second: UInt64 = 0x1319_8A2E_0370_7344
+
+    init() {}
+
+    /// A digest as `key` gave it.
+    init(_ key: PartKey) {
+        first = key.first
+        second = key.second
+    }
 
     var key: PartKey { PartKey(first: first, second: second) }
 
