@@ -44,8 +44,11 @@ public final class ParseCache: @unchecked Sendable {
 
     let file: URL
     private let identity: Key
-    /// The previous file, read once; records point into it by range.
-    private let previous: [UInt8]
+    /// The previous file, mapped (at 10,000 systems reading its 60 MB took 0.07 s of a rebuild);
+    /// records point into it by range. A save appends to it or replaces it by a rename, never
+    /// changing the mapped bytes.
+    private let previousFile: MappedFile?
+    private var previous: UnsafeRawBufferPointer { previousFile?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0) }
     /// Whether `previous` is a log this build of the program wrote (appending to it is safe).
     private let previousIsOurs: Bool
     private let previousRecords: [String: Record]
@@ -95,14 +98,14 @@ public final class ParseCache: @unchecked Sendable {
         guard let identity = Self.programIdentity() else { return nil }
         self.identity = identity
         file = folder.appendingPathComponent(Self.fileName)
-        let bytes = Self.read(file)
-        if let (records, validLength) = Self.index(bytes, identity: identity) {
-            previous = bytes
+        let mapped = MappedFile(file.path)
+        if let mapped, let (records, validLength) = Self.index(mapped.bytes, identity: identity) {
+            previousFile = mapped
             previousRecords = records
             // A damaged tail is not appended to: the next save writes the log anew.
-            previousIsOurs = validLength == bytes.count
+            previousIsOurs = validLength == mapped.bytes.count
         } else {
-            previous = []
+            previousFile = nil
             previousRecords = [:]
             previousIsOurs = false
         }
@@ -117,11 +120,8 @@ public final class ParseCache: @unchecked Sendable {
     /// The document (or the problems) reading `displayPath` gave when its bytes were the same.
     func document(path displayPath: String, url: URL, key: Key, bytes: UnsafeRawBufferPointer) -> (Document?, [Diagnostic])? {
         guard let record = previousRecords[displayPath], record.parseKey == key, case .previous(let range) = record.parsed else { return nil }
-        let decoded = previous.withUnsafeBytes { all -> (Document?, [Diagnostic])? in
-            var reader = CacheReader(UnsafeRawBufferPointer(rebasing: all[range]), displayPath: displayPath)
-            return reader.document(url: url, source: bytes)
-        }
-        guard var decoded else { return nil }
+        var reader = CacheReader(UnsafeRawBufferPointer(rebasing: previous[range]), displayPath: displayPath)
+        guard var decoded = reader.document(url: url, source: bytes) else { return nil }
         decoded.0?.contentKey = key
         lock.withLock {
             records[displayPath] = record
@@ -140,11 +140,8 @@ public final class ParseCache: @unchecked Sendable {
     func checks(path displayPath: String, parseKey: Key, checkKey: Key) -> [Diagnostic]? {
         guard let record = previousRecords[displayPath], record.parseKey == parseKey, record.checkKey == checkKey,
               case .previous(let range)? = record.checks else { return nil }
-        let decoded = previous.withUnsafeBytes { all -> [Diagnostic]? in
-            var reader = CacheReader(UnsafeRawBufferPointer(rebasing: all[range]), displayPath: displayPath)
-            return reader.diagnostics()
-        }
-        guard let decoded else { return nil }
+        var reader = CacheReader(UnsafeRawBufferPointer(rebasing: previous[range]), displayPath: displayPath)
+        guard let decoded = reader.diagnostics() else { return nil }
         lock.withLock { reusedChecks += 1 }
         return decoded
     }
@@ -201,7 +198,7 @@ public final class ParseCache: @unchecked Sendable {
     /// One record: its length, its checksum, then the path, the parse and the checks.
     private func appendRecord(_ path: String, _ record: Record, to bytes: inout [UInt8]) {
         if let stored = record.stored {
-            bytes += previous[stored]
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: previous[stored]))
             return
         }
         var content: [UInt8] = []
@@ -225,7 +222,7 @@ public final class ParseCache: @unchecked Sendable {
         switch payload {
         case .previous(let range):
             CacheWriter.appendCount(range.count, to: &body)
-            body += previous[range]
+            body.append(contentsOf: UnsafeRawBufferPointer(rebasing: previous[range]))
         case .fresh(let bytes):
             CacheWriter.appendCount(bytes.count, to: &body)
             body += bytes
@@ -245,44 +242,33 @@ public final class ParseCache: @unchecked Sendable {
         }
     }
 
-    static func read(_ file: URL) -> [UInt8] {
-        let descriptor = open(file.path, O_RDONLY)
-        guard descriptor >= 0 else { return [] }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { return [] }
-        return SourceFile.readAll(descriptor, expected: Int(status.st_size)) ?? []
-    }
-
     /// The records of a log this program wrote (the last one for each path) and how far the
     /// log is whole, or nil when it is not such a log.
-    static func index(_ bytes: [UInt8], identity: Key) -> ([String: Record], Int)? {
-        guard bytes.count >= headerSize, bytes.starts(with: magic) else { return nil }
-        return bytes.withUnsafeBytes { all -> ([String: Record], Int)? in
-            var header = CacheReader(UnsafeRawBufferPointer(rebasing: all[magic.count..<headerSize]), displayPath: "")
-            guard header.key() == identity else { return nil }
-            var records: [String: Record] = [:]
-            var offset = headerSize
-            while offset < all.count {
-                var frame = CacheReader(UnsafeRawBufferPointer(rebasing: all[offset...]), displayPath: "")
-                guard let length = frame.count(), let checksum = frame.word(), length <= all.count - offset - frame.position else { break }
-                let start = offset + frame.position
-                let content = UnsafeRawBufferPointer(rebasing: all[start..<(start + length)])
-                guard XXH64.hash(content, seed: 0) == checksum else { break }
-                var reader = CacheReader(content, displayPath: "")
-                guard let path = reader.string(), let parseKey = reader.key(), let parsed = reader.skipPayload(),
-                      let hasChecks = reader.byte() else { break }
-                var record = Record(parseKey: parseKey, parsed: .previous(parsed.shifted(by: start)), stored: offset..<(start + length))
-                if hasChecks == 1 {
-                    guard let checkKey = reader.key(), let checks = reader.skipPayload() else { break }
-                    record.checkKey = checkKey
-                    record.checks = .previous(checks.shifted(by: start))
-                }
-                records[path] = record
-                offset = start + length
+    static func index(_ all: UnsafeRawBufferPointer, identity: Key) -> ([String: Record], Int)? {
+        guard all.count >= headerSize, all.starts(with: magic) else { return nil }
+        var header = CacheReader(UnsafeRawBufferPointer(rebasing: all[magic.count..<headerSize]), displayPath: "")
+        guard header.key() == identity else { return nil }
+        var records: [String: Record] = [:]
+        var offset = headerSize
+        while offset < all.count {
+            var frame = CacheReader(UnsafeRawBufferPointer(rebasing: all[offset...]), displayPath: "")
+            guard let length = frame.count(), let checksum = frame.word(), length <= all.count - offset - frame.position else { break }
+            let start = offset + frame.position
+            let content = UnsafeRawBufferPointer(rebasing: all[start..<(start + length)])
+            guard XXH64.hash(content, seed: 0) == checksum else { break }
+            var reader = CacheReader(content, displayPath: "")
+            guard let path = reader.string(), let parseKey = reader.key(), let parsed = reader.skipPayload(),
+                  let hasChecks = reader.byte() else { break }
+            var record = Record(parseKey: parseKey, parsed: .previous(parsed.shifted(by: start)), stored: offset..<(start + length))
+            if hasChecks == 1 {
+                guard let checkKey = reader.key(), let checks = reader.skipPayload() else { break }
+                record.checkKey = checkKey
+                record.checks = .previous(checks.shifted(by: start))
             }
-            return (records, offset)
+            records[path] = record
+            offset = start + length
         }
+        return (records, offset)
     }
 }
 

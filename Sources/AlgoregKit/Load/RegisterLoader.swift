@@ -132,46 +132,62 @@ public enum RegisterLoader {
     }
 
     static func discoverEntryFiles(in folder: URL, registryRoot: URL, displayPrefix: String) -> ([DiscoveredFile], [Diagnostic]) {
-        var files: [DiscoveredFile] = []
-        var problems: [Diagnostic] = []
         let realRoot = registryRoot.resolvingSymlinksInPath().path
         let folderPath = folder.standardizedFileURL.path
-        for (relative, kind) in listFiles(under: folderPath) {
-            // Not a directory (listFiles says so): without `isDirectory`, URL would ask the file system.
-            let url = URL(fileURLWithPath: folderPath + "/" + relative, isDirectory: false)
-            let displayPath = "\(displayPrefix)/\(relative)"
-            if kind == .symlink {
-                let target = url.resolvingSymlinksInPath().path
-                if !(target == realRoot || target.hasPrefix(realRoot + "/")) {
-                    problems.append(Diagnostic(file: displayPath, location: nil, code: .symlinkOutside,
-                        message: "This is a link to `\(target)`, outside the register folder; it is not read.",
-                        fix: "Copy the file into the register instead of linking to it."))
-                    continue
-                }
-                var isFolder: ObjCBool = false
-                if FileManager.default.fileExists(atPath: target, isDirectory: &isFolder), isFolder.boolValue { continue }
+        // On all cores: making each file's URL and names cost more than listing the folder.
+        let found = listFiles(under: folderPath).parallelMap { relative, kind in
+            discoverEntryFile(relative, kind: kind, folderPath: folderPath, realRoot: realRoot, displayPrefix: displayPrefix)
+        }
+        var files: [DiscoveredFile] = []
+        var problems: [Diagnostic] = []
+        files.reserveCapacity(found.count)
+        for outcome in found {
+            switch outcome {
+            case .file(let file): files.append(file)
+            case .problem(let problem): problems.append(problem)
+            case .none: break
             }
-            let name = relative.split(separator: "/").last.map(String.init) ?? relative
-            guard name.hasSuffix(".md") else {
-                problems.append(Diagnostic(file: displayPath, location: nil, severity: .warning, code: .strayFile,
-                    message: "This file is not a Markdown entry (`.md`) and is ignored.",
-                    fix: "Move it out of `\(displayPrefix)/`, or rename it to `<id>.md` if it is an entry."))
-                continue
-            }
-            let stem = String(name.dropLast(3))
-            let parts = stem.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            let id = parts[0]
-            let language = parts.count == 2 ? parts[1] : nil
-            guard parts.count <= 2, RegisterLayout.isID(id), language.map(RegisterLayout.isLanguageCode) ?? true else {
-                let suggestion = slug(parts[0])
-                problems.append(Diagnostic(file: displayPath, location: nil, code: .badFileName,
-                    message: "The file name `\(name)` is not a valid entry id: ids use lowercase letters, digits and hyphens, and a translation adds a language code (`\(suggestion).nl.md`).",
-                    fix: "Rename the file to `\(suggestion.isEmpty ? "my-system" : suggestion).md`."))
-                continue
-            }
-            files.append(DiscoveredFile(url: url, displayPath: displayPath, id: id, language: language))
         }
         return (files, problems)
+    }
+
+    enum Discovered: Sendable {
+        case file(DiscoveredFile)
+        case problem(Diagnostic)
+    }
+
+    /// One listed file: an entry, a problem with its name or place, or nothing (a linked folder).
+    private static func discoverEntryFile(_ relative: String, kind: EntryKind, folderPath: String, realRoot: String, displayPrefix: String) -> Discovered? {
+        // Not a directory (listFiles says so): without `isDirectory`, URL would ask the file system.
+        let url = URL(fileURLWithPath: folderPath + "/" + relative, isDirectory: false)
+        let displayPath = "\(displayPrefix)/\(relative)"
+        if kind == .symlink {
+            let target = url.resolvingSymlinksInPath().path
+            if !(target == realRoot || target.hasPrefix(realRoot + "/")) {
+                return .problem(Diagnostic(file: displayPath, location: nil, code: .symlinkOutside,
+                    message: "This is a link to `\(target)`, outside the register folder; it is not read.",
+                    fix: "Copy the file into the register instead of linking to it."))
+            }
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: target, isDirectory: &isFolder), isFolder.boolValue { return nil }
+        }
+        let name = relative.split(separator: "/").last.map(String.init) ?? relative
+        guard name.hasSuffix(".md") else {
+            return .problem(Diagnostic(file: displayPath, location: nil, severity: .warning, code: .strayFile,
+                message: "This file is not a Markdown entry (`.md`) and is ignored.",
+                fix: "Move it out of `\(displayPrefix)/`, or rename it to `<id>.md` if it is an entry."))
+        }
+        let stem = String(name.dropLast(3))
+        let parts = stem.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let id = parts[0]
+        let language = parts.count == 2 ? parts[1] : nil
+        guard parts.count <= 2, RegisterLayout.isID(id), language.map(RegisterLayout.isLanguageCode) ?? true else {
+            let suggestion = slug(parts[0])
+            return .problem(Diagnostic(file: displayPath, location: nil, code: .badFileName,
+                message: "The file name `\(name)` is not a valid entry id: ids use lowercase letters, digits and hyphens, and a translation adds a language code (`\(suggestion).nl.md`).",
+                fix: "Rename the file to `\(suggestion.isEmpty ? "my-system" : suggestion).md`."))
+        }
+        return .file(DiscoveredFile(url: url, displayPath: displayPath, id: id, language: language))
     }
 
     /// Lowercase, ASCII letters and digits, words joined by hyphens.
