@@ -63,6 +63,7 @@ public enum RegisterValidator {
             let vocabulary = ViolationMessages.Vocabulary(fields: schema.fields, language: language)
             // What an entry's checks read besides the entry: the schema, the language of the messages, today.
             let checkKey = ParseCache.Key(schema.source.jsonText(pretty: false), context: "\(language)\u{1}\(options.today)")
+            var timer = PhaseTimer()
             let results = loaded.entries.parallelMap { file -> (Entry, [Diagnostic]) in
                 let path = file.document.file.displayPath
                 guard let cache, let parseKey = file.document.contentKey else {
@@ -79,7 +80,6 @@ public enum RegisterValidator {
                 diagnostics += problems
                 entries.append(entry)
             }
-            var timer = PhaseTimer()
             timer.lap("    entries checked")
             diagnostics += ContentChecks.registerWide(entries: loaded.entries, settings: settings)
             timer.lap("    register-wide")
