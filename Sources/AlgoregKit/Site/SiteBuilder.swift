@@ -172,9 +172,7 @@ public enum SiteBuilder {
         return templates.assets.count
     }
 
-    /// List pages (home, departments, filters, about) in every language, rendered on all cores,
-    /// then the 404 page and the reports.
-    /// One language's list pages: home, departments, filter pages and about.
+    /// One language's list pages: home, departments, filter pages and about, on all cores.
     /// `fingerprint` and `previousListKeys`: a page whose key (`PageContexts.key`) is the one the
     /// previous build recorded is kept as it is in the output. `parts`: each system's part key;
     /// a system whose key is the previous build's has the card it had, so its card is made only
@@ -203,12 +201,13 @@ public enum SiteBuilder {
 
         let previousCards = output.parts.previousCards(language)
         var cards = parts.map { key in key.flatMap { previousCards[$0] }.map { TemplateValue.object(.placeholder(TemplateDigest($0))) } }
-        func makeCards(_ positions: some Sequence<Int>) {
+        // Real cards at `positions` (where there are none yet, or placeholders), into the contexts.
+        func realizeCards(_ positions: some Sequence<Int>) {
             let missing = positions.filter { cards[$0] == nil || cards[$0]!.isPlaceholder }
             for (position, card) in zip(missing, contexts.makeCards(missing, language: language)) { cards[position] = card }
             contexts.cards = [language: cards.map { $0 ?? .null }]
         }
-        makeCards(cards.indices.filter { cards[$0] == nil })
+        realizeCards(cards.indices.filter { cards[$0] == nil })
         var digests: [PartKey: PartKey] = [:]
         for (position, key) in parts.enumerated() {
             if let key, case .object(let card)? = cards[position], let digest = card.sealedDigest { digests[key] = digest.key }
@@ -228,9 +227,9 @@ public enum SiteBuilder {
             }
         }
         if toRender.contains(where: { $0.cards == nil }) {
-            makeCards(cards.indices)
+            realizeCards(cards.indices)
         } else {
-            makeCards(Set(toRender.flatMap { $0.cards ?? [] }).sorted())
+            realizeCards(Set(toRender.flatMap { $0.cards ?? [] }).sorted())
         }
         let withCards = contexts
         let rendered = toRender.parallelMap { job -> SiteOutput.Failure? in

@@ -97,13 +97,16 @@ struct SiteOutput {
 
         init(file: URL?) { self.file = file }
 
+        /// The previous index, read once; the caller holds the lock.
+        private func previousIndex() -> PartIndex {
+            if let previous { return previous }
+            let read = file.flatMap { FileManager.default.contents(atPath: $0.path) }.flatMap { PartIndex.decode([UInt8]($0)) } ?? PartIndex()
+            previous = read
+            return read
+        }
+
         func previousFile(_ relative: String) -> PartIndex.File? {
-            guard let file else { return nil }
-            lock.lock(); defer { lock.unlock() }
-            if previous == nil {
-                previous = FileManager.default.contents(atPath: file.path).flatMap { PartIndex.decode([UInt8]($0)) } ?? PartIndex()
-            }
-            return previous?.files[relative]
+            lock.withLock { previousIndex().files[relative] }
         }
 
         /// Written through a staged file; a failure only means the next build copies nothing.
@@ -121,9 +124,7 @@ struct SiteOutput {
 
         /// The previous build's card digests in `language`, by system part key.
         func previousCards(_ language: String) -> [PartKey: PartKey] {
-            guard file != nil else { return [:] }
-            _ = previousFile("")
-            return lock.withLock { previous?.cards[language] ?? [:] }
+            lock.withLock { previousIndex().cards[language] ?? [:] }
         }
 
         func recordCards(_ language: String, _ cards: [PartKey: PartKey]) {
@@ -132,9 +133,7 @@ struct SiteOutput {
 
         /// When the previous build's commit began, if it is known.
         var previousCommitStarted: Int64 {
-            guard file != nil else { return 0 }
-            _ = previousFile("")
-            return lock.withLock { previous?.commitStarted ?? 0 }
+            lock.withLock { previousIndex().commitStarted }
         }
 
         func commitStarts() {
@@ -144,19 +143,16 @@ struct SiteOutput {
         }
 
         func record(_ relative: String, _ file: PartIndex.File) {
-            lock.lock(); defer { lock.unlock() }
-            made.files[relative] = file
+            lock.withLock { made.files[relative] = file }
         }
 
         func countReused(_ count: Int) {
-            lock.lock(); defer { lock.unlock() }
-            reused += count
+            lock.withLock { reused += count }
         }
 
         /// Parts this build copied from the previous one.
         var reusedCount: Int {
-            lock.lock(); defer { lock.unlock() }
-            return reused
+            lock.withLock { reused }
         }
 
     }
