@@ -1,14 +1,14 @@
 import CFileCopy
 import Foundation
 
-/// The files that list every system (`register.json`, `register.csv`, the exports) are made of
-/// one part per system between a header and a footer. A rebuild after one edit would make all
-/// of them again for one changed part: at 10,000 systems that was 390 MB and a third of the
-/// rebuild. Instead each part is keyed by what it is made from (the system's files and history
-/// in the build's fingerprint), the previous build's parts are found in its copy of the file
-/// through `PartIndex`, and an unchanged part is copied from there by the kernel, runs of them
-/// in one call. The new file is still written whole into the staging folder and moved in at
-/// the commit, so a failed build leaves the previous file as it was.
+// The files that list every system (`register.json`, `register.csv`, the exports) are made of
+// one part per system between a header and a footer. A rebuild after one edit would make all
+// of them again for one changed part: at 10,000 systems that was 390 MB and a third of the
+// rebuild. Instead each part is keyed by what it is made from (the system's files and history
+// in the build's fingerprint), the previous build's parts are found in its copy of the file
+// through `PartIndex`, and an unchanged part is copied from there by the kernel, runs of them
+// in one call. The new file is still written whole into the staging folder and moved in at
+// the commit, so a failed build leaves the previous file as it was.
 
 /// 128 bits naming what one part is made from.
 struct PartKey: Hashable, Sendable {
