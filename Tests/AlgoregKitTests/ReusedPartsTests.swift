@@ -91,7 +91,7 @@ import Testing
     // MARK: Builds
 
     static let partFiles = ["data/register.json", "data/register.csv", "data/export/us-2025.csv", "data/export/nyc-ll35.csv",
-                            "data/export/nl-1.0.csv", "data/export/ats-0.3.1.csv", "data/export/ats-json.json"]
+                            "data/export/nl-1.0.csv", "data/export/ats-0.3.1.csv", "data/export/ats-json.json", "feed.xml"]
 
     func build(_ registry: URL, into output: URL, parseCache: Bool = true) throws -> SiteBuilder.Result {
         let result = SiteBuilder.build(SiteBuilder.Options(

@@ -46,6 +46,11 @@ struct ByteSink {
         bytes.append(contentsOf: text.utf8)
     }
 
+    /// The text escaped for HTML and XML (`HTML.escape`).
+    mutating func appendEscaped(_ text: String) {
+        HTML.escape(text, into: &bytes)
+    }
+
     mutating func append(contentsOf other: some Sequence<UInt8>) {
         bytes.append(contentsOf: other)
     }

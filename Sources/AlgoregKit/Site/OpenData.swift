@@ -110,46 +110,65 @@ enum OpenData {
         }
     }
 
-    /// Atom feed of systems, newest change first.
-    static func atom(_ register: PublicRegister, layout: SiteLayout, title: String) -> String {
-        let systems = register.systems.sorted { ($0.lastUpdated ?? "", $0.id) > ($1.lastUpdated ?? "", $1.id) }
-        var xml = """
-        <?xml version="1.0" encoding="utf-8"?>
-        <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(HTML.escape(layout.defaultLanguage))">
-          <title>\(HTML.escape(title))</title>
-          <id>\(HTML.escape(layout.baseURL))/</id>
-          <link rel="alternate" href="\(HTML.escape(layout.baseURL))/"/>
-          <link rel="self" href="\(HTML.escape(layout.absolute(feed)))"/>
-          <updated>\(register.contentDate)T00:00:00Z</updated>
-          <author><name>\(HTML.escape(register.settings.organization.text(layout.defaultLanguage, fallback: layout.defaultLanguage)))</name></author>
-
-        """
-        for system in systems {
-            let url = layout.absolute(SiteLayout.system(system.id))
-            let updated = system.lastUpdated ?? register.contentDate
-            let latest = system.history.first?.message
-            xml += """
-              <entry>
-                <title>\(HTML.escape(system.string("name") ?? system.id))</title>
-                <id>\(HTML.escape(url))</id>
-                <link rel="alternate" href="\(HTML.escape(url))"/>
-                <published>\(system.firstPublished ?? updated)T00:00:00Z</published>
-                <updated>\(updated)T00:00:00Z</updated>
-                <summary>\(HTML.escape((system.string("description_short") ?? "") + (latest.map { " — \($0)" } ?? "")))</summary>
-              </entry>
-
-            """
+    /// Atom feed of systems, newest change first. `parts`: each system's part key, by
+    /// position (`ByteSink.part`): an entry is made from the system's files and history alone.
+    static func atom(_ register: PublicRegister, layout: SiteLayout, title: String, parts: [PartKey?], into sink: inout ByteSink) {
+        let order = register.systems.indices.sorted { a, b in
+            let first = register.systems[a], second = register.systems[b]
+            return (first.lastUpdated ?? "", first.id) > (second.lastUpdated ?? "", second.id)
         }
-        return xml + "</feed>\n"
+        let base = HTML.escape(layout.baseURL)
+        sink.append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"")
+        sink.appendEscaped(layout.defaultLanguage)
+        sink.append("\">\n  <title>")
+        sink.appendEscaped(title)
+        sink.append("</title>\n  <id>\(base)/</id>\n  <link rel=\"alternate\" href=\"\(base)/\"/>\n  <link rel=\"self\" href=\"")
+        sink.appendEscaped(layout.absolute(feed))
+        sink.append("\"/>\n  <updated>\(register.contentDate)T00:00:00Z</updated>\n  <author><name>")
+        sink.appendEscaped(register.settings.organization.text(layout.defaultLanguage, fallback: layout.defaultLanguage))
+        sink.append("</name></author>\n")
+        for position in order {
+            let system = register.systems[position]
+            sink.part(parts[position]) { sink in
+                let url = HTML.escape(layout.absolute(SiteLayout.system(system.id)))
+                let updated = system.lastUpdated ?? register.contentDate
+                sink.append("  <entry>\n    <title>")
+                sink.appendEscaped(system.string("name") ?? system.id)
+                sink.append("</title>\n    <id>")
+                sink.append(url)
+                sink.append("</id>\n    <link rel=\"alternate\" href=\"")
+                sink.append(url)
+                sink.append("\"/>\n    <published>")
+                sink.append(system.firstPublished ?? updated)
+                sink.append("T00:00:00Z</published>\n    <updated>")
+                sink.append(updated)
+                sink.append("T00:00:00Z</updated>\n    <summary>")
+                sink.appendEscaped(system.string("description_short") ?? "")
+                if let latest = system.history.first?.message {
+                    sink.append(" — ")
+                    sink.appendEscaped(latest)
+                }
+                sink.append("</summary>\n  </entry>\n")
+            }
+            sink.drainIfFull()
+        }
+        sink.append("</feed>\n")
     }
 
-    static func sitemap(_ paths: [(path: String, lastModified: String?)], layout: SiteLayout) -> String {
-        var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+    static func sitemap(_ paths: [(path: String, lastModified: String?)], layout: SiteLayout, into sink: inout ByteSink) {
+        sink.append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
         for (path, lastModified) in paths.sorted(by: { $0.path < $1.path }) {
-            xml += "  <url><loc>\(HTML.escape(layout.absolute(path)))</loc>"
-            if let lastModified { xml += "<lastmod>\(lastModified)</lastmod>" }
-            xml += "</url>\n"
+            sink.append("  <url><loc>")
+            sink.appendEscaped(layout.absolute(path))
+            sink.append("</loc>")
+            if let lastModified {
+                sink.append("<lastmod>")
+                sink.append(lastModified)
+                sink.append("</lastmod>")
+            }
+            sink.append("</url>\n")
+            sink.drainIfFull()
         }
-        return xml + "</urlset>\n"
+        sink.append("</urlset>\n")
     }
 }

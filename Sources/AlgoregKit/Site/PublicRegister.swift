@@ -93,32 +93,51 @@ public struct PublicRegister: Sendable {
     /// The fields marked `x-private` at one level of the schema, and the fields whose values
     /// hold private fields deeper down. Objects with neither are shared as they are, not copied.
     struct PrivateFields: Sendable {
-        var dropped: Set<String> = []
-        var nested: [String: PrivateFields] = [:]
+        /// Few per level, so found by scanning, by the hash each object already holds for its keys.
+        var dropped: [HashedKey] = []
+        var nested: [(key: HashedKey, fields: PrivateFields)] = []
 
         init(_ fields: [EntrySchema.Field]) {
             for field in fields {
                 if field.isPrivate {
-                    dropped.insert(field.key)
+                    dropped.append(HashedKey(field.key))
                 } else if !field.children.isEmpty {
                     let inner = PrivateFields(field.children)
-                    if !inner.isEmpty { nested[field.key] = inner }
+                    if !inner.isEmpty { nested.append((HashedKey(field.key), inner)) }
                 }
             }
         }
 
         var isEmpty: Bool { dropped.isEmpty && nested.isEmpty }
 
+        private func drops(_ key: String, hash: UInt64) -> Bool {
+            dropped.contains { $0.hash == hash && $0.name == key }
+        }
+
+        private func inner(_ key: String, hash: UInt64) -> PrivateFields? {
+            nested.first { $0.key.hash == hash && $0.key.name == key }?.fields
+        }
+
         /// Removes every field marked `x-private`, at any depth, including inside lists.
         func removed(from object: Object) -> Object {
-            guard object.members.contains(where: { dropped.contains($0.key) || nested[$0.key] != nil }) else { return object }
-            var result = Object()
-            for member in object.members where !dropped.contains(member.key) {
+            let members = object.members
+            guard members.indices.contains(where: { position in
+                let hash = object.keyHash(at: position)
+                return drops(members[position].key, hash: hash) || inner(members[position].key, hash: hash) != nil
+            }) else { return object }
+            var kept: [Member] = []
+            var hashes: [UInt64] = []
+            kept.reserveCapacity(members.count)
+            hashes.reserveCapacity(members.count)
+            for (position, member) in members.enumerated() {
+                let hash = object.keyHash(at: position)
+                if drops(member.key, hash: hash) { continue }
                 var copy = member
-                if let inner = nested[member.key] { copy.value = inner.removed(from: member.value) }
-                result.set(copy)
+                if let inner = inner(member.key, hash: hash) { copy.value = inner.removed(from: member.value) }
+                kept.append(copy)
+                hashes.append(hash)
             }
-            return result
+            return Object(uniqueMembers: kept, index: KeyIndex(hashes: hashes))
         }
 
         func removed(from value: Value) -> Value {

@@ -352,8 +352,8 @@ public enum SiteBuilder {
             },
             DataFile(OpenData.registerCSV) { OpenData.csv(register, layout: layout, parts: parts, into: &$0) },
         ] + Exporter.siteFiles(register, parts: parts) + [
-            DataFile(OpenData.feed) { $0.append(OpenData.atom(register, layout: layout, title: "\(siteTitle) — \(organization)")) },
-            DataFile(OpenData.sitemap) { $0.append(OpenData.sitemap(sitemapPaths, layout: layout)) },
+            DataFile(OpenData.feed) { OpenData.atom(register, layout: layout, title: "\(siteTitle) — \(organization)", parts: parts, into: &$0) },
+            DataFile(OpenData.sitemap) { OpenData.sitemap(sitemapPaths, layout: layout, into: &$0) },
             DataFile(OpenData.schemaJSON) { $0.append(OpenData.schemaValue(register.schema).jsonText(pretty: true) + "\n") },
         ]
         let failures = dataFiles.parallelMap { file -> SiteOutput.Failure? in

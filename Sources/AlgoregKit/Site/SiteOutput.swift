@@ -366,13 +366,23 @@ struct SiteOutput {
             return
         }
         try replaceMarker(Self.markerText)
-        if let code = Self.moveTree(from: staging.path, into: output.path) { throw commitFailure(code) }
+        var replaced: [Int32] = []
+        let moved = Self.moveTree(from: staging.path, into: output.path, holdingReplaced: &replaced)
+        // Freeing the pages of the replaced files (390 MB of open data at 10,000 systems) is
+        // the kernel's work at the last close: done on another core while the output is pruned.
+        let released = Background { [replaced] in for descriptor in replaced { close(descriptor) } }
+        defer { _ = released.value }
+        if let code = moved { throw commitFailure(code) }
         // A walk of the whole output, not a list of the previous build's files: a file someone
         // put into the output goes too, as it did when the folder was replaced whole.
         if case .failed(let code) = prune(output.path, relative: "", unchangedBefore: unchangedBefore) { throw commitFailure(code) }
         try replaceMarker(Self.markerText + keys)
         abandon()
     }
+
+    /// Files at least this large that a move replaces are held open until the moves are done:
+    /// freeing a small file's pages costs less than handing it to another thread.
+    static let heldReplacedSize = 1 << 20
 
     private func commitFailure(_ code: Int32) -> Failure {
         .io(Diagnostic(file: displayOutput, location: nil, code: .outputFailed,
@@ -388,7 +398,9 @@ struct SiteOutput {
 
     /// Moves every file below `source` to the same place below `target`; a folder the target
     /// lacks is moved whole. Returns the error number of the first move that failed.
-    private static func moveTree(from source: String, into target: String) -> Int32? {
+    /// `replaced`: a descriptor of each large file a move replaced (`heldReplacedSize`), for
+    /// the caller to close.
+    private static func moveTree(from source: String, into target: String, holdingReplaced replaced: inout [Int32]) -> Int32? {
         guard let entries = entries(of: source) else { return errno }
         for (name, sourceIsFolder) in entries {
             let from = source + "/" + name, to = target + "/" + name
@@ -396,12 +408,16 @@ struct SiteOutput {
             let targetExists = lstat(to, &targetInfo) == 0
             let targetIsFolder = targetExists && (targetInfo.st_mode & S_IFMT) == S_IFDIR
             if sourceIsFolder && targetIsFolder {
-                if let code = moveTree(from: from, into: to) { return code }
+                if let code = moveTree(from: from, into: to, holdingReplaced: &replaced) { return code }
                 continue
             }
             // A folder where a file now goes, or the reverse: the old one goes first.
             if targetExists && sourceIsFolder != targetIsFolder {
                 if targetIsFolder { try? FileManager.default.removeItem(atPath: to) } else { unlink(to) }
+            }
+            if targetExists && (targetInfo.st_mode & S_IFMT) == S_IFREG && targetInfo.st_size >= heldReplacedSize {
+                let held = open(to, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+                if held >= 0 { replaced.append(held) }
             }
             if rename(from, to) != 0 { return errno }
         }
