@@ -137,9 +137,21 @@ public struct Object: Sendable {
     }
 
     public mutating func remove(_ key: String) {
-        guard let position = position(key) else { return }
+        remove(at: position(key))
+    }
+
+    mutating func remove(_ key: HashedKey) {
+        remove(at: position(key.name, hash: key.hash))
+    }
+
+    private mutating func remove(at position: Int?) {
+        guard let position else { return }
         members.remove(at: position)
         index.remove(at: position)
+    }
+
+    func member(_ key: HashedKey) -> Member? {
+        position(key.name, hash: key.hash).map { members[$0] }
     }
 }
 

@@ -25,6 +25,25 @@ struct PageContexts: Sendable {
     var byFieldValue: [String: [String: [Int]]] = [:]
     /// The home and filter pages' facets per language (`filters`), made once.
     var facets: [String: TemplateValue] = [:]
+    /// The home page's figures, counted once (every language's home page is made twice).
+    var counts: RegisterCounts?
+
+    struct RegisterCounts {
+        var inUse = 0
+        var highRisk = 0
+        var departments = 0
+
+        init(_ systems: [PublicRegister.System]) {
+            let status = HashedKey("status"), risk = HashedKey("risk_category"), department = HashedKey("department")
+            var departments = Set<String>()
+            for system in systems {
+                if PageContexts.inUse.contains(system.fields[status]?.string ?? "") { inUse += 1 }
+                if system.fields[risk]?.string == "high risk" { highRisk += 1 }
+                if let name = system.fields[department]?.string { departments.insert(name) }
+            }
+            self.departments = departments.count
+        }
+    }
     static let rootToken = "@@algoreg-root@@"
     static let rootTokenBytes = Array(rootToken.utf8)
 
@@ -237,13 +256,16 @@ struct PageContexts: Sendable {
         let systems = register.systems
         let names = systems.map { ($0.string("name") ?? "").lowercased() }
         byName = systems.indices.sorted { names[$0] < names[$1] }
+        let department = HashedKey("department")
+        let facetFields = Self.facets.map { HashedKey($0.field) }
         for (position, system) in systems.enumerated() {
-            byDepartment[system.string("department") ?? "", default: []].append(position)
-            for (_, field) in Self.facets {
-                if let value = system.string(field) { byFieldValue[field, default: [:]][value, default: []].append(position) }
+            byDepartment[system.fields[department]?.string ?? "", default: []].append(position)
+            for field in facetFields {
+                if let value = system.fields[field]?.string { byFieldValue[field.name, default: [:]][value, default: []].append(position) }
             }
         }
         for language in layout.languages { facets[language] = filters(language: language) }
+        counts = RegisterCounts(systems)
     }
 
     /// The cards of the systems at `positions` in one language, `partials/card` rendered once
@@ -308,14 +330,12 @@ struct PageContexts: Sendable {
         page.values["systems"] = cards(byName, language: language)
         page.values["filters"] = facets[language] ?? filters(language: language)
         page.values["intro"] = .text(t["home_intro"] ?? "")
-        let inUse = register.systems.filter { Self.inUse.contains($0.string("status") ?? "") }.count
-        let highRisk = register.systems.filter { $0.string("risk_category") == "high risk" }.count
-        let departments = Set(register.systems.compactMap { $0.string("department") }).count
+        let counts = self.counts ?? RegisterCounts(register.systems)
         page.values["counts"] = [
             ["label": .text(t["count_systems"] ?? "Systems in the register"), "value": .number(register.systems.count)],
-            ["label": .text(t["count_in_use"] ?? "In use (pilot, evaluation or operational)"), "value": .number(inUse)],
-            ["label": .text(t["count_high_risk"] ?? "High-risk systems"), "value": .number(highRisk)],
-            ["label": .text(t["count_departments"] ?? "Departments"), "value": .number(departments)],
+            ["label": .text(t["count_in_use"] ?? "In use (pilot, evaluation or operational)"), "value": .number(counts.inUse)],
+            ["label": .text(t["count_high_risk"] ?? "High-risk systems"), "value": .number(counts.highRisk)],
+            ["label": .text(t["count_departments"] ?? "Departments"), "value": .number(counts.departments)],
         ]
         return page
     }
@@ -389,7 +409,9 @@ struct PageContexts: Sendable {
         let t = strings(language)
         var page = base(page: SiteLayout.departments, language: language, kind: "departments",
                         title: t["departments_title"] ?? "Departments", description: "", fallback: false)
-        let counts = Dictionary(grouping: register.systems, by: { $0.string("department") ?? "" }).mapValues(\.count)
+        // From the lists when they are prepared: the grouping scans the whole register.
+        let counts = self.counts == nil ? Dictionary(grouping: register.systems, by: { $0.string("department") ?? "" }).mapValues(\.count)
+            : byDepartment.mapValues(\.count)
         page.values["departments"] = .list(settings.departments.map { department in
             ["name": .text(department.name.text(language, fallback: defaultLanguage)),
              "url": .text(page.root + layout.path(SiteLayout.department(department.id), language: language)),

@@ -93,7 +93,7 @@ public struct PublicRegister: Sendable {
     /// The fields marked `x-private` at one level of the schema, and the fields whose values
     /// hold private fields deeper down. Objects with neither are shared as they are, not copied.
     struct PrivateFields: Sendable {
-        /// Few per level, so found by scanning, by the hash each object already holds for its keys.
+        /// Few per level; each hashed once.
         var dropped: [HashedKey] = []
         var nested: [(key: HashedKey, fields: PrivateFields)] = []
 
@@ -110,34 +110,18 @@ public struct PublicRegister: Sendable {
 
         var isEmpty: Bool { dropped.isEmpty && nested.isEmpty }
 
-        private func drops(_ key: String, hash: UInt64) -> Bool {
-            dropped.contains { $0.hash == hash && $0.name == key }
-        }
-
-        private func inner(_ key: String, hash: UInt64) -> PrivateFields? {
-            nested.first { $0.key.hash == hash && $0.key.name == key }?.fields
-        }
-
-        /// Removes every field marked `x-private`, at any depth, including inside lists.
+        /// Removes every field marked `x-private`, at any depth, including inside lists. Found
+        /// by key, a few look-ups, rather than by a scan of every member: each member copied
+        /// is reference counts, and every entry has dozens.
         func removed(from object: Object) -> Object {
-            let members = object.members
-            guard members.indices.contains(where: { position in
-                let hash = object.keyHash(at: position)
-                return drops(members[position].key, hash: hash) || inner(members[position].key, hash: hash) != nil
-            }) else { return object }
-            var kept: [Member] = []
-            var hashes: [UInt64] = []
-            kept.reserveCapacity(members.count)
-            hashes.reserveCapacity(members.count)
-            for (position, member) in members.enumerated() {
-                let hash = object.keyHash(at: position)
-                if drops(member.key, hash: hash) { continue }
-                var copy = member
-                if let inner = inner(member.key, hash: hash) { copy.value = inner.removed(from: member.value) }
-                kept.append(copy)
-                hashes.append(hash)
+            var result = object
+            for key in dropped { result.remove(key) }
+            for (key, inner) in nested {
+                guard var member = result.member(key) else { continue }
+                member.value = inner.removed(from: member.value)
+                result.set(member)
             }
-            return Object(uniqueMembers: kept, index: KeyIndex(hashes: hashes))
+            return result
         }
 
         func removed(from value: Value) -> Value {

@@ -23,6 +23,22 @@ struct SiteOutput {
     let madeFiles = MadeFiles()
     /// The previous build's parts of the files that list every system, and this build's.
     let parts: Parts
+    /// The output folder as it was when the build began, for finding the previous build's
+    /// files relative to it (30,000 look-ups at 10,000 systems, each walking the whole path).
+    let previousFolder: OpenFolder
+
+    final class OpenFolder: Sendable {
+        /// -1 when there was no folder.
+        let descriptor: Int32
+
+        init(_ path: String) {
+            descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+
+        deinit {
+            if descriptor >= 0 { close(descriptor) }
+        }
+    }
 
     /// Collected from the threads that write system pages.
     final class PageKeys: @unchecked Sendable {
@@ -175,6 +191,7 @@ struct SiteOutput {
     init(output path: String, partIndex: URL? = nil) {
         parts = Parts(file: partIndex)
         output = URL(fileURLWithPath: path).standardizedFileURL
+        previousFolder = OpenFolder(output.path)
         displayOutput = path
         staging = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
     }
@@ -229,7 +246,7 @@ struct SiteOutput {
     /// Keeps a file of the previous build where it is (the previous build is ours and its key
     /// says the file is what this build would write). False when it is gone: the caller then writes it.
     func keepPrevious(_ relative: String) -> Bool {
-        guard access(output.path + "/" + relative, F_OK) == 0 else { return false }
+        guard previousFolder.descriptor >= 0, faccessat(previousFolder.descriptor, relative, F_OK, 0) == 0 else { return false }
         madeFiles.record(relative, kept: true)
         return true
     }
@@ -375,7 +392,10 @@ struct SiteOutput {
         if let code = moved { throw commitFailure(code) }
         // A walk of the whole output, not a list of the previous build's files: a file someone
         // put into the output goes too, as it did when the folder was replaced whole.
-        if case .failed(let code) = prune(output.path, relative: "", unchangedBefore: unchangedBefore) { throw commitFailure(code) }
+        let root = open(output.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard root >= 0 else { throw commitFailure(errno) }
+        defer { close(root) }
+        if case .failed(let code) = prune(root, relative: "", unchangedBefore: unchangedBefore) { throw commitFailure(code) }
         try replaceMarker(Self.markerText + keys)
         abandon()
     }
@@ -424,10 +444,13 @@ struct SiteOutput {
         return nil
     }
 
-    /// The names in `folder` (without `.` and `..`) and whether each is a folder, read whole
-    /// before the caller moves or deletes any of them; nil when the folder cannot be read.
-    private static func entries(of folder: String) -> [(name: String, isFolder: Bool)]? {
-        guard let directory = opendir(folder) else { return nil }
+    /// The names in the open folder (without `.` and `..`) and whether each is a folder, read
+    /// whole before the caller moves or deletes any of them; nil when the folder cannot be read.
+    private static func entries(of folder: Int32) -> [(name: String, isFolder: Bool)]? {
+        // The directory stream takes a descriptor of its own; the caller keeps `folder`.
+        let own = dup(folder)
+        guard own >= 0 else { return nil }
+        guard let directory = fdopendir(own) else { close(own); return nil }
         defer { closedir(directory) }
         var found: [(name: String, isFolder: Bool)] = []
         while let entry = readdir(directory) {
@@ -437,11 +460,19 @@ struct SiteOutput {
             if entry.pointee.d_type == DT_UNKNOWN {
                 // File systems that do not report the type: ask.
                 var info = stat()
-                isFolder = lstat(folder + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+                isFolder = fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
             }
             found.append((name, isFolder))
         }
         return found
+    }
+
+    /// The entries of the folder at `path`, or nil with `errno` set.
+    private static func entries(of path: String) -> [(name: String, isFolder: Bool)]? {
+        let folder = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { return nil }
+        defer { close(folder) }
+        return entries(of: folder)
     }
 
     enum Pruned { case empty, holdsFiles, failed(Int32) }
@@ -451,27 +482,32 @@ struct SiteOutput {
     /// `unchangedBefore` (nanoseconds since 1970, a second before the previous build's commit
     /// began): a folder whose files this build all kept and that nobody changed since then holds
     /// only them, so it is not read (20,000 system page folders at 10,000 systems).
-    private func prune(_ folder: String, relative: String, unchangedBefore: Int64) -> Pruned {
+    /// Every name is looked up relative to its open folder: at 10,000 systems the prune
+    /// looks at 20,000 folders, and the kernel would otherwise walk each whole path again.
+    private func prune(_ folder: Int32, relative: String, unchangedBefore: Int64) -> Pruned {
         guard let names = Self.entries(of: folder) else { return .failed(errno) }
         var holdsFiles = false
         for (name, isFolder) in names {
-            let path = folder + "/" + name
             let child = relative.isEmpty ? name : relative + "/" + name
             if relative.isEmpty && (name == Self.marker || Self.keptFiles.contains(name)) {
                 holdsFiles = true
             } else if isFolder {
-                if madeFiles.isKeptFolder(child) && Self.lastChanged(path).map({ $0 < unchangedBefore }) == true {
+                if madeFiles.isKeptFolder(child) && Self.lastChanged(name, in: folder).map({ $0 < unchangedBefore }) == true {
                     holdsFiles = true
                     continue
                 }
-                switch prune(path, relative: child, unchangedBefore: unchangedBefore) {
+                let inner = openat(folder, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+                guard inner >= 0 else { return .failed(errno) }
+                let pruned = prune(inner, relative: child, unchangedBefore: unchangedBefore)
+                close(inner)
+                switch pruned {
                 case .failed(let code): return .failed(code)
                 case .holdsFiles: holdsFiles = true
-                case .empty: if rmdir(path) != 0 { holdsFiles = true }
+                case .empty: if unlinkat(folder, name, AT_REMOVEDIR) != 0 { holdsFiles = true }
                 }
             } else if madeFiles.contains(child) {
                 holdsFiles = true
-            } else if unlink(path) != 0 && errno != ENOENT {
+            } else if unlinkat(folder, name, 0) != 0 && errno != ENOENT {
                 return .failed(errno)
             }
         }
@@ -479,9 +515,9 @@ struct SiteOutput {
     }
 
     /// When a folder's entries last changed (its modification time), in nanoseconds since 1970.
-    private static func lastChanged(_ path: String) -> Int64? {
+    private static func lastChanged(_ name: String, in folder: Int32) -> Int64? {
         var info = stat()
-        guard lstat(path, &info) == 0 else { return nil }
+        guard fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
         return Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
     }
 
