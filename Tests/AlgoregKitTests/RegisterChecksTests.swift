@@ -23,6 +23,25 @@ import Testing
         }
     }
 
+    /// A web-address field (at any depth, in lists of groups too) is a link as a whole; a field
+    /// of another name or depth that holds the same text is not.
+    @Test func webAddressFieldsAreCheckedAsLinksWhereverTheSchemaPutsThem() throws {
+        let register = try register()
+        defer { register.delete() }
+        let entry = validEntry
+            .replacingOccurrences(of: "    personal_data: none\n", with: "    personal_data: none\n    link: javascript:alert(1)\n")
+            .replacingOccurrences(of: "owner: Head of Parking\n", with: "owner: javascript:alert(2)\n")
+        try register.write("systems/valid-entry.md", entry)
+        let diagnostics = register.validate().diagnostics
+        let unsafe = diagnostics.filter { $0.code == .unsafeLink }
+        #expect(unsafe.map(\.message) == ["The link `javascript:alert(1)` uses `javascript:`; only https, http and mailto links are published."])
+        let line = entry.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("alert(1)") }.map { $0 + 1 }
+        #expect(unsafe.first?.location == SourceLocation(line: line ?? 0, column: 11))
+        // The schema's pattern says the same in words, quoting the value.
+        #expect(diagnostics.filter { $0.code == .patternMismatch }.map(\.message)
+            == ["The field `link` in item 1 of `datasets` is `javascript:alert(1)`, which is not in the expected form."])
+    }
+
     @Test func duplicateIDsInSubfoldersAndDuplicateNames() throws {
         let register = try register()
         defer { register.delete() }

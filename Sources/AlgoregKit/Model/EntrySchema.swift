@@ -45,20 +45,33 @@ public struct EntrySchema: Sendable {
     public var source: Value
     public var validator: JSONSchema
     public var fields: [Field]
-    /// Dotted paths of fields whose value is a web address (`format: uri`), e.g. `datasets.link`.
-    public var uriPaths: Set<String>
+    /// The fields whose value is a web address (`format: uri`), e.g. `datasets.link`, as a tree
+    /// of keys: checks walk a value with it, without making the value's path as text.
+    public var uriPathTree: URIPaths?
+
+    /// Which member keys lead to a web-address field; nil where none is below.
+    public struct URIPaths: Sendable {
+        public var isURI = false
+        public var children: [String: URIPaths] = [:]
+
+        static func tree(_ fields: [Field]) -> URIPaths? {
+            var node = URIPaths()
+            for field in fields {
+                let below = tree(field.children)
+                guard field.format == "uri" || below != nil else { continue }
+                var child = below ?? URIPaths()
+                child.isURI = field.format == "uri"
+                node.children[field.key] = child
+            }
+            return node.children.isEmpty ? nil : node
+        }
+    }
 
     public init(source: Value, validator: JSONSchema) {
         self.source = source
         self.validator = validator
         self.fields = Self.fields(of: source, root: source)
-        func collect(_ fields: [Field], prefix: String) -> [String] {
-            fields.flatMap { field -> [String] in
-                let path = prefix.isEmpty ? field.key : "\(prefix).\(field.key)"
-                return (field.format == "uri" ? [path] : []) + collect(field.children, prefix: path)
-            }
-        }
-        self.uriPaths = Set(collect(fields, prefix: ""))
+        self.uriPathTree = URIPaths.tree(fields)
     }
 
     public func field(_ key: String) -> Field? { fields.first { $0.key == key } }

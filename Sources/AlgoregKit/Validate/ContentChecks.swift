@@ -8,24 +8,31 @@ enum ContentChecks {
     static func perEntry(_ document: Document, schema: EntrySchema, today: String, onlyText: Bool = false) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         let file = document.file.displayPath
-        // Every text value: links and placeholders.
-        func visit(_ value: Value, path: String) {
+        // Every text value: links and placeholders. The value's path is kept as its keys and
+        // joined only for a message; the web-address fields are followed as a tree of keys.
+        var keys: [String] = []
+        func visit(_ value: Value, uri: EntrySchema.URIPaths?) {
             switch value.kind {
             case .string(let text):
                 var bytes = text
-                let found = bytes.withUTF8 { scan($0) }
-                let isWholeLink = schema.uriPaths.contains(path)
+                let (found, startsWithFillIn) = bytes.withUTF8 { (scan($0), startsWithFillInMarker($0)) }
+                let isWholeLink = uri?.isURI ?? false
                 if isWholeLink || found.mayHoldLink {
                     problems += checkLinks(in: text, file: file, at: value.location, isWholeLink: isWholeLink)
                 }
                 if found.placeholder != nil { problems += checkPlaceholder(text, file: file, at: value.location) }
-                problems += checkFillIn(text, field: path, file: file, at: value.location)
-            case .array(let items): for item in items { visit(item, path: path) }
-            case .object(let object): for member in object.members { visit(member.value, path: path.isEmpty ? member.key : "\(path).\(member.key)") }
+                if startsWithFillIn { problems += checkFillIn(text, field: keys.joined(separator: "."), file: file, at: value.location) }
+            case .array(let items): for item in items { visit(item, uri: uri) }
+            case .object(let object):
+                for member in object.members {
+                    keys.append(member.key)
+                    visit(member.value, uri: uri?.children[member.key])
+                    keys.removeLast()
+                }
             default: break
             }
         }
-        for member in document.fields.members { visit(member.value, path: member.key) }
+        visit(Value(.object(document.fields)), uri: schema.uriPathTree)
         // The body: links and placeholders at their line in the file. Most lines have neither,
         // so a byte scan decides which lines are worth a closer look.
         var body = document.body
@@ -215,12 +222,21 @@ enum ContentChecks {
 
     /// The marker `algoreg new` writes for every required field (`NewEntry.placeholderMarker`).
     static func checkFillIn(_ text: String, field: String?, file: String, at location: SourceLocation) -> [Diagnostic] {
-        // Cheap test first: the marker must start the text, after spaces.
-        guard text.utf8.drop(while: { $0 == 0x20 || $0 == 0x09 }).starts(with: NewEntry.placeholderMarker.utf8) else { return [] }
+        var bytes = text
+        guard bytes.withUTF8(startsWithFillInMarker) else { return [] }
         let what = field.map { "`\($0)` still has" } ?? "The description still has"
         return [Diagnostic(file: file, location: location, code: .placeholderLeft,
             message: "\(what) the placeholder text that `algoreg new` wrote.",
             fix: "Replace `\(text.trimmingCharacters(in: .whitespaces).prefix(60))` with the real information; the comment above the field says what is asked.")]
+    }
+
+    private static let fillInMarker = Array(NewEntry.placeholderMarker.utf8)
+
+    /// Whether the text starts, after spaces and tabs, with the marker `algoreg new` writes.
+    static func startsWithFillInMarker(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var start = 0
+        while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        return bytes.count - start >= fillInMarker.count && fillInMarker.indices.allSatisfy { bytes[start + $0] == fillInMarker[$0] }
     }
 
     /// A name as two entries' names are compared: lowercase, runs of white space as one space,

@@ -104,7 +104,8 @@ struct ViolationMessages {
             return make(.notAllowedValue, "\(field.capitalizedFirst) must be `\(expected.string ?? expected.jsonText(pretty: false))`.", nil)
         case .pattern(let pattern):
             let help = vocabulary.helps[pathKey(violation.instancePath)]
-            return make(.patternMismatch, "\(field.capitalizedFirst) is \(shown ?? "not") in the expected form.",
+            let what = shown.map { "is \($0), which is not" } ?? "is not"
+            return make(.patternMismatch, "\(field.capitalizedFirst) \(what) in the expected form.",
                 help ?? "It must match the pattern `\(pattern)`.")
         case .impossibleDate:
             return make(.impossibleDate, "\(field.capitalizedFirst) is \(shown ?? "a date"), a date that does not exist in the calendar.",
