@@ -24,12 +24,15 @@ struct Evaluation {
 extension SchemaNode {
     /// Applies every check; returns whether the instance passed them all.
     func evaluate(_ instance: Value, _ evaluation: inout Evaluation) -> Bool {
-        var valid = true
-        for check in checks where !check.evaluate(instance, &evaluation) {
-            valid = false
-            if !evaluation.collectsAll { return false }
+        // Each check evaluated in place: copying one out of the array retains all it holds.
+        checks.withUnsafeBufferPointer { checks in
+            var valid = true
+            for index in checks.indices where !checks[index].evaluate(instance, &evaluation) {
+                valid = false
+                if !evaluation.collectsAll { return false }
+            }
+            return valid
         }
-        return valid
     }
 
     func isValid(_ instance: Value, at path: [PathComponent]) -> Bool {
@@ -254,42 +257,46 @@ extension SchemaCheck {
         _ object: Object, _ properties: SchemaProperties, _ patterns: [PropertyPattern],
         _ additional: AdditionalProperties?, _ declaredNames: [String], _ evaluation: inout Evaluation
     ) -> Bool {
-        var valid = true
-        for (position, member) in object.members.enumerated() {
-            var covered = false
-            if let schema = properties.schema(for: member.key, hash: object.keyHash(at: position)) {
-                covered = true
-                if !schema.evaluate(member.value, at: .key(member.key), &evaluation) {
-                    valid = false
-                    if !evaluation.collectsAll { return false }
-                }
-            }
-            if !patterns.isEmpty {
-                let range = NSRange(location: 0, length: member.key.utf16.count)
-                for pattern in patterns where pattern.regex.firstMatch(in: member.key, range: range) != nil {
+        // Members read in place, not copied out (a copy retains the key and the value).
+        object.members.withUnsafeBufferPointer { members in
+            var valid = true
+            for position in members.indices {
+                var covered = false
+                if let schema = properties.schema(for: members[position].key, hash: object.keyHash(at: position)) {
                     covered = true
-                    if !pattern.schema.evaluate(member.value, at: .key(member.key), &evaluation) {
+                    if !schema.evaluate(members[position].value, at: .key(members[position].key), &evaluation) {
+                        valid = false
+                        if !evaluation.collectsAll { return false }
+                    }
+                }
+                if !patterns.isEmpty {
+                    let key = members[position].key
+                    let range = NSRange(location: 0, length: key.utf16.count)
+                    for pattern in patterns where pattern.regex.firstMatch(in: key, range: range) != nil {
+                        covered = true
+                        if !pattern.schema.evaluate(members[position].value, at: .key(key), &evaluation) {
+                            valid = false
+                            if !evaluation.collectsAll { return false }
+                        }
+                    }
+                }
+                guard !covered, let additional else { continue }
+                switch additional {
+                case .forbidden:
+                    valid = false
+                    guard evaluation.collectsAll else { return false }
+                    evaluation.path.append(.key(members[position].key))
+                    evaluation.report(.additionalProperty(name: members[position].key, allowed: declaredNames), at: members[position].keyLocation)
+                    evaluation.path.removeLast()
+                case .schema(let schema):
+                    if !schema.evaluate(members[position].value, at: .key(members[position].key), &evaluation) {
                         valid = false
                         if !evaluation.collectsAll { return false }
                     }
                 }
             }
-            guard !covered, let additional else { continue }
-            switch additional {
-            case .forbidden:
-                valid = false
-                guard evaluation.collectsAll else { return false }
-                evaluation.path.append(.key(member.key))
-                evaluation.report(.additionalProperty(name: member.key, allowed: declaredNames), at: member.keyLocation)
-                evaluation.path.removeLast()
-            case .schema(let schema):
-                if !schema.evaluate(member.value, at: .key(member.key), &evaluation) {
-                    valid = false
-                    if !evaluation.collectsAll { return false }
-                }
-            }
+            return valid
         }
-        return valid
     }
 
     /// Exact for integers; for fractions the quotient may be off by rounding (0.0075 / 0.0001
