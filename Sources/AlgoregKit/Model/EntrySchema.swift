@@ -48,6 +48,8 @@ public struct EntrySchema: Sendable {
     /// The fields whose value is a web address (`format: uri`), e.g. `datasets.link`, as a tree
     /// of keys: checks walk a value with it, without making the value's path as text.
     public var uriPathTree: URIPaths?
+    /// Each top-level field's place in `fields`.
+    public var fieldRanks: [String: Int]
 
     /// Which member keys lead to a web-address field; nil where none is below.
     public struct URIPaths: Sendable {
@@ -72,6 +74,7 @@ public struct EntrySchema: Sendable {
         self.validator = validator
         self.fields = Self.fields(of: source, root: source)
         self.uriPathTree = URIPaths.tree(fields)
+        self.fieldRanks = Dictionary(fields.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     public func field(_ key: String) -> Field? { fields.first { $0.key == key } }

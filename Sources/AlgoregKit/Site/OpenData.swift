@@ -35,6 +35,15 @@ enum OpenData {
 
     /// Fields in the schema's order, so every file lists them the same way.
     static func ordered(_ fields: Object, schema: EntrySchema) -> Object {
+        // Entries mostly list their fields in the schema's order already (`algoreg new` writes
+        // them so): then the object itself is the answer, without making a new one.
+        var previous = -1
+        let inOrder = fields.members.allSatisfy { member in
+            guard let rank = schema.fieldRanks[member.key], rank > previous else { return false }
+            previous = rank
+            return true
+        }
+        if inOrder { return fields }
         var result = Object()
         for field in schema.fields { if let member = fields.member(field.key) { result.set(member) } }
         for member in fields.members where result.member(member.key) == nil { result.set(member) }
