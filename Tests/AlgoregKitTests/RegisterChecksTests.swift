@@ -42,6 +42,19 @@ import Testing
             == ["The field `link` in item 1 of `datasets` is `javascript:alert(1)`, which is not in the expected form."])
     }
 
+    /// A field left as `algoreg new` wrote it is named by its path, nested ones too.
+    @Test func fillInMarkersAreReportedByTheFieldsPath() throws {
+        let register = try register()
+        defer { register.delete() }
+        let entry = validEntry
+            .replacingOccurrences(of: "owner: Head of Parking\n", with: "owner: \"FILL IN: who owns it\"\n")
+            .replacingOccurrences(of: "    source: Parking rights register\n", with: "    source: \"  FILL IN: where the data comes from\"\n")
+        try register.write("systems/valid-entry.md", entry)
+        let messages = register.validate().diagnostics.filter { $0.code == .placeholderLeft }.map(\.message)
+        #expect(messages == ["`owner` still has the placeholder text that `algoreg new` wrote.",
+                             "`datasets.source` still has the placeholder text that `algoreg new` wrote."])
+    }
+
     @Test func duplicateIDsInSubfoldersAndDuplicateNames() throws {
         let register = try register()
         defer { register.delete() }
