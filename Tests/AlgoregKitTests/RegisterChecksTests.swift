@@ -23,16 +23,22 @@ import Testing
         }
     }
 
+    /// The fixture entry with some of its lines replaced, and what validating it gives.
+    func validateEntry(replacing lines: [String: String]) throws -> (entry: String, diagnostics: [Diagnostic]) {
+        let register = try register()
+        defer { register.delete() }
+        let entry = lines.reduce(validEntry) { $0.replacingOccurrences(of: $1.key, with: $1.value) }
+        try register.write("systems/valid-entry.md", entry)
+        return (entry, register.validate().diagnostics)
+    }
+
     /// A web-address field (at any depth, in lists of groups too) is a link as a whole; a field
     /// of another name or depth that holds the same text is not.
     @Test func webAddressFieldsAreCheckedAsLinksWhereverTheSchemaPutsThem() throws {
-        let register = try register()
-        defer { register.delete() }
-        let entry = validEntry
-            .replacingOccurrences(of: "    personal_data: none\n", with: "    personal_data: none\n    link: javascript:alert(1)\n")
-            .replacingOccurrences(of: "owner: Head of Parking\n", with: "owner: javascript:alert(2)\n")
-        try register.write("systems/valid-entry.md", entry)
-        let diagnostics = register.validate().diagnostics
+        let (entry, diagnostics) = try validateEntry(replacing: [
+            "    personal_data: none\n": "    personal_data: none\n    link: javascript:alert(1)\n",
+            "owner: Head of Parking\n": "owner: javascript:alert(2)\n",
+        ])
         let unsafe = diagnostics.filter { $0.code == .unsafeLink }
         #expect(unsafe.map(\.message) == ["The link `javascript:alert(1)` uses `javascript:`; only https, http and mailto links are published."])
         let line = entry.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("alert(1)") }.map { $0 + 1 }
@@ -44,13 +50,11 @@ import Testing
 
     /// A field left as `algoreg new` wrote it is named by its path, nested ones too.
     @Test func fillInMarkersAreReportedByTheFieldsPath() throws {
-        let register = try register()
-        defer { register.delete() }
-        let entry = validEntry
-            .replacingOccurrences(of: "owner: Head of Parking\n", with: "owner: \"FILL IN: who owns it\"\n")
-            .replacingOccurrences(of: "    source: Parking rights register\n", with: "    source: \"  FILL IN: where the data comes from\"\n")
-        try register.write("systems/valid-entry.md", entry)
-        let messages = register.validate().diagnostics.filter { $0.code == .placeholderLeft }.map(\.message)
+        let (_, diagnostics) = try validateEntry(replacing: [
+            "owner: Head of Parking\n": "owner: \"FILL IN: who owns it\"\n",
+            "    source: Parking rights register\n": "    source: \"  FILL IN: where the data comes from\"\n",
+        ])
+        let messages = diagnostics.filter { $0.code == .placeholderLeft }.map(\.message)
         #expect(messages == ["`owner` still has the placeholder text that `algoreg new` wrote.",
                              "`datasets.source` still has the placeholder text that `algoreg new` wrote."])
     }
