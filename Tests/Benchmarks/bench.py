@@ -128,6 +128,21 @@ def measure(command, stdout_path, env=None):
     return {"seconds": wall, "cpu": cpu, "rss_mb": rss_kb / 1024.0, "exit": child.returncode}
 
 
+def phase_laps(stderr_path):
+    """The phases `ALGOREG_TIMINGS=1` printed to stderr: [(name, wall seconds)], in order."""
+    laps = []
+    with open(stderr_path, errors="replace") as handle:
+        for line in handle:
+            if line.startswith("timing "):
+                name, _, rest = line[len("timing "):].partition(" s wall")
+                name, _, wall = name.rstrip().rpartition(" ")
+                try:
+                    laps.append((name.strip(), float(wall)))
+                except ValueError:
+                    pass
+    return laps
+
+
 def tree_digest(folder):
     """Relative path -> SHA-256 of every file, to compare two outputs (without holding them)."""
     files = {}
@@ -167,6 +182,7 @@ class Bench:
         stdout_path = os.path.join(folder, what.split(" ")[0].replace("/", "_") + "-%d.out" % len(self.samples.get((size, what), [])))
         result = measure(command, stdout_path, env)
         result["stdout"] = stdout_path
+        result["laps"] = phase_laps(stdout_path + ".err")
         self.samples.setdefault((size, what), []).append(result)
         self.log("  N=%-7d %-34s %8.3f s  %7.1f MB  exit %d" % (size, what, result["seconds"], result["rss_mb"], result["exit"]))
         if result["exit"] not in expect_exit:
@@ -196,6 +212,9 @@ class Bench:
         hugo_site = os.path.join(folder, "hugo")
         hugo_out = os.path.join(folder, "out-hugo")
         env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH)
+        # Builds print their phases (a line per phase to stderr, next to the diagnostics): the
+        # notes say where a cold build's and a rebuild's time goes.
+        build_env = dict(env, ALGOREG_TIMINGS="1")
         algoreg = args.algoreg
         build = [algoreg, "build", "--registry", registry, "--templates", templates, "--output", out] if algoreg else None
         me = [sys.executable, os.path.abspath(__file__)]
@@ -206,13 +225,13 @@ class Bench:
             if build and os.path.isdir(out):
                 # Rebuild after editing one file, into the previous round's output.
                 edit_one_system(registry, round_number)
-                self.run(size, "algoreg build, 1 file edited", build, env)
+                self.run(size, "algoreg build, 1 file edited", build, build_env)
                 os.rename(out, rebuilt)
             if build:
                 # Cold: no output and no parse cache (`.algoreg-cache/` beside the register).
                 shutil.rmtree(out, ignore_errors=True)
                 shutil.rmtree(parse_cache, ignore_errors=True)
-                self.run(size, "algoreg build, cold", build, env)
+                self.run(size, "algoreg build, cold", build, build_env)
                 if os.path.isdir(rebuilt):
                     same = tree_digest(rebuilt) == tree_digest(out)
                     self.checks[(size, "rebuild identical")] = self.checks.get((size, "rebuild identical"), True) and same
@@ -241,7 +260,7 @@ class Bench:
         if build and not large and (size, "algoreg build, 1 file edited") not in self.samples:
             # One run only: still measure a rebuild, and check it against a cold build.
             edit_one_system(registry, args.runs)
-            self.run(size, "algoreg build, 1 file edited", build, env)
+            self.run(size, "algoreg build, 1 file edited", build, build_env)
             os.rename(out, rebuilt)
             self.log("  (cold build of the edited input, for the byte comparison only)")
             shutil.rmtree(parse_cache, ignore_errors=True)
@@ -282,6 +301,21 @@ class Bench:
     def peak(self, size, what):
         samples = self.samples.get((size, what))
         return max(s["rss_mb"] for s in samples) if samples else None
+
+    def phase_note(self, size, what):
+        """Median wall time of each phase a build printed, and of what lies outside them."""
+        samples = [s for s in self.samples.get((size, what), []) if s.get("laps")]
+        if not samples:
+            return None
+        names = [name for name, _ in samples[0]["laps"]]
+        medians = [(name, statistics.median(dict(s["laps"]).get(name, 0.0) for s in samples)) for name in names]
+        total = "build, with freeing memory"
+        outside = [s["seconds"] - dict(s["laps"])[total] for s in samples if total in dict(s["laps"])]
+        parts = ["%s %.3f" % (name, seconds) for name, seconds in medians if name != total]
+        if outside:
+            parts.append("outside them (starting, printing the diagnostics, ending) %.3f" % statistics.median(outside))
+        return "N=%d: %s, where the time goes (`ALGOREG_TIMINGS=1`, median s per phase, each part listed before the phase that holds it): %s." % (
+            size, what, "; ".join(parts))
 
     def table(self, sizes):
         rows = [HEADER, "|---:|---|---:|---:|---:|---|---|"]
@@ -412,7 +446,8 @@ def main():
     print()
     cpu = ["%s N=%d: %.2f s CPU for %.2f s wall" % (what, size, bench.median(size, what, "cpu"), bench.median(size, what))
            for (size, what) in sorted(bench.samples) if what.startswith("algoreg") or what.startswith("hugo")]
-    for note in bench.notes + ["CPU (user+sys, median): " + "; ".join(cpu)]:
+    phases = [bench.phase_note(size, what) for size in sizes for what in ("algoreg build, cold", "algoreg build, 1 file edited")]
+    for note in bench.notes + ["CPU (user+sys, median): " + "; ".join(cpu)] + [p for p in phases if p]:
         print("- " + note)
     if args.smoke:
         shutil.rmtree(root, ignore_errors=True)
