@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include "CFileCopy.h"
 
@@ -12,6 +13,18 @@ ssize_t algoreg_copy_file_range(int input, long long *offset, int output, size_t
 #else
     (void)input; (void)offset; (void)output; (void)length;
     errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int algoreg_open_elsewhere(int descriptor) {
+#ifdef __linux__
+    // A write lease is granted only when no other open file description refers to the file.
+    if (fcntl(descriptor, F_SETLEASE, F_WRLCK) != 0) return errno == EAGAIN ? 1 : -1;
+    fcntl(descriptor, F_SETLEASE, F_UNLCK);
+    return 0;
+#else
+    (void)descriptor;
     return -1;
 #endif
 }

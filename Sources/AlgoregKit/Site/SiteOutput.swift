@@ -26,6 +26,9 @@ struct SiteOutput {
     /// The output folder as it was when the build began, for finding the previous build's
     /// files relative to it (30,000 look-ups at 10,000 systems, each walking the whole path).
     let previousFolder: OpenFolder
+    /// Where the files this build streams are kept when a commit replaces them, to be written
+    /// over by the next build (`SpareFiles`); nil without a part index.
+    let spares: SpareFiles?
 
     final class OpenFolder: Sendable {
         /// -1 when there was no folder.
@@ -110,8 +113,19 @@ struct SiteOutput {
         private var previous: PartIndex?
         private var made = PartIndex()
         private var reused = 0
+        private var streamedFiles: Set<String> = []
 
         init(file: URL?) { self.file = file }
+
+        /// A file this build streams (`SiteOutput.stream`): the commit keeps the one it replaces
+        /// as a spare.
+        func recordStreamed(_ relative: String) {
+            lock.withLock { _ = streamedFiles.insert(relative) }
+        }
+
+        var streamed: Set<String> {
+            lock.withLock { streamedFiles }
+        }
 
         /// The previous index, read once; the caller holds the lock.
         private func previousIndex() -> PartIndex {
@@ -190,7 +204,9 @@ struct SiteOutput {
     /// `partIndex`: where the part index of this output is kept (`partIndexFile`), if anywhere.
     init(output path: String, partIndex: URL? = nil) {
         parts = Parts(file: partIndex)
-        output = URL(fileURLWithPath: path).standardizedFileURL
+        let output = URL(fileURLWithPath: path).standardizedFileURL
+        self.output = output
+        spares = partIndex.flatMap { SpareFiles(cache: $0.deletingLastPathComponent(), output: output) }
         previousFolder = OpenFolder(output.path)
         displayOutput = path
         staging = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
@@ -298,7 +314,10 @@ struct SiteOutput {
     /// Writes one file in pieces as `body` makes them, so a large file is never held whole. The
     /// sink's parts (`ByteSink.part`) are copied from the previous build's file where unchanged.
     func stream(_ relative: String, _ body: (inout ByteSink) throws(Failure) -> Void) throws(Failure) {
-        let descriptor = try create(relative)
+        parts.recordStreamed(relative)
+        let spare = reuseSpare(relative)
+        let descriptor: Int32
+        if let spare { descriptor = spare } else { descriptor = try create(relative) }
         defer { close(descriptor) }
         let previous = parts.previousFile(relative)
         let writer = FileWriter(descriptor: descriptor, previousPath: previous.map { _ in output.path + "/" + relative }, previousFile: previous)
@@ -308,6 +327,8 @@ struct SiteOutput {
         sink.flush()
         writer.finish()
         if let code = writer.failedWith { throw failure(relative, code) }
+        // A spare held an older file: what is past the new content goes.
+        if spare != nil && ftruncate(descriptor, off_t(writer.position(buffered: 0))) != 0 { throw failure(relative, errno) }
         if !writer.parts.isEmpty, let identity = FileIdentity.of(descriptor: descriptor) {
             parts.record(relative, PartIndex.File(identity: identity, parts: writer.parts))
         }
@@ -317,6 +338,16 @@ struct SiteOutput {
     private func failure(_ relative: String, _ code: Int32) -> Failure {
         .io(Diagnostic(file: "\(displayOutput)/\(relative)", location: nil, code: .outputFailed,
             message: "The file cannot be written: \(String(cString: strerror(code))).", fix: "Check the disk space and permissions."))
+    }
+
+    /// The spare of `relative` moved into the staging folder and open for writing, if any.
+    private func reuseSpare(_ relative: String) -> Int32? {
+        guard let spares else { return nil }
+        let path = staging.path + "/" + relative
+        if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")), Self.makeFolders(String(path[..<slash])) != nil { return nil }
+        guard let descriptor = spares.reuse(relative, at: path) else { return nil }
+        madeFiles.record(relative)
+        return descriptor
     }
 
     /// Opens a file of the staging folder for writing, making its folders when they are missing.
@@ -384,7 +415,15 @@ struct SiteOutput {
         }
         try replaceMarker(Self.markerText)
         var replaced: [Int32] = []
-        let moved = Self.moveTree(from: staging.path, into: output.path, holdingReplaced: &replaced)
+        let streamed = parts.streamed
+        let outputPrefix = output.path + "/"
+        // A streamed file that a move replaces becomes its spare, linked before the move.
+        let keptAsSpare: (String) -> Bool = { [spares] target in
+            guard let spares, target.hasPrefix(outputPrefix) else { return false }
+            let relative = String(target.dropFirst(outputPrefix.count))
+            return streamed.contains(relative) && spares.keep(target, as: relative)
+        }
+        let moved = Self.moveTree(from: staging.path, into: output.path, holdingReplaced: &replaced, keptAsSpare: keptAsSpare)
         // Freeing the pages of the replaced files (390 MB of open data at 10,000 systems) is
         // the kernel's work at the last close: done on another core while the output is pruned.
         let released = Background { [replaced] in for descriptor in replaced { close(descriptor) } }
@@ -398,6 +437,7 @@ struct SiteOutput {
         if case .failed(let code) = prune(root, relative: "", unchangedBefore: unchangedBefore) { throw commitFailure(code) }
         try replaceMarker(Self.markerText + keys)
         abandon()
+        spares?.removeAll(except: streamed)
     }
 
     /// Files at least this large that a move replaces are held open until the moves are done:
@@ -420,7 +460,9 @@ struct SiteOutput {
     /// lacks is moved whole. Returns the error number of the first move that failed.
     /// `replaced`: a descriptor of each large file a move replaced (`heldReplacedSize`), for
     /// the caller to close.
-    private static func moveTree(from source: String, into target: String, holdingReplaced replaced: inout [Int32]) -> Int32? {
+    /// `keptAsSpare`: given a file about to be replaced, keeps it as a spare (then it is not held).
+    private static func moveTree(from source: String, into target: String, holdingReplaced replaced: inout [Int32],
+                                 keptAsSpare: (String) -> Bool) -> Int32? {
         guard let entries = entries(of: source) else { return errno }
         for (name, sourceIsFolder) in entries {
             let from = source + "/" + name, to = target + "/" + name
@@ -428,14 +470,14 @@ struct SiteOutput {
             let targetExists = lstat(to, &targetInfo) == 0
             let targetIsFolder = targetExists && (targetInfo.st_mode & S_IFMT) == S_IFDIR
             if sourceIsFolder && targetIsFolder {
-                if let code = moveTree(from: from, into: to, holdingReplaced: &replaced) { return code }
+                if let code = moveTree(from: from, into: to, holdingReplaced: &replaced, keptAsSpare: keptAsSpare) { return code }
                 continue
             }
             // A folder where a file now goes, or the reverse: the old one goes first.
             if targetExists && sourceIsFolder != targetIsFolder {
                 if targetIsFolder { try? FileManager.default.removeItem(atPath: to) } else { unlink(to) }
             }
-            if targetExists && (targetInfo.st_mode & S_IFMT) == S_IFREG && targetInfo.st_size >= heldReplacedSize {
+            if targetExists && (targetInfo.st_mode & S_IFMT) == S_IFREG && !keptAsSpare(to) && targetInfo.st_size >= heldReplacedSize {
                 let held = open(to, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
                 if held >= 0 { replaced.append(held) }
             }
