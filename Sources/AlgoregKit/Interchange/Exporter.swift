@@ -132,7 +132,7 @@ public enum Exporter {
         case "body": return (system.body.trimmed, nil)
         default: break
         }
-        var value = system.fields[path[0]]
+        var value = system.lazyFields[path[0]]
         for key in path.dropFirst() { value = value?.object?[key] }
         guard let value, !value.isNull else { return ("", nil) }
         switch mapping.kind {

@@ -120,8 +120,9 @@ public final class ParseCache: @unchecked Sendable {
     /// The document (or the problems) reading `displayPath` gave when its bytes were the same.
     func document(path displayPath: String, url: URL, key: Key, bytes: UnsafeRawBufferPointer) -> (Document?, [Diagnostic])? {
         guard let record = previousRecords[displayPath], record.parseKey == key, case .previous(let range) = record.parsed else { return nil }
+        guard let previousFile else { return nil }
         var reader = CacheReader(UnsafeRawBufferPointer(rebasing: previous[range]), displayPath: displayPath)
-        guard var decoded = reader.document(url: url, source: bytes) else { return nil }
+        guard var decoded = reader.document(url: url, source: bytes, deferringFrom: (previousFile, range.lowerBound)) else { return nil }
         decoded.0?.contentKey = key
         lock.withLock {
             records[displayPath] = record
@@ -274,6 +275,16 @@ public final class ParseCache: @unchecked Sendable {
 
 private extension Range<Int> {
     func shifted(by offset: Int) -> Range<Int> { (lowerBound + offset)..<(upperBound + offset) }
+}
+
+/// A range of a mapped file, kept mapped while anything holds this.
+struct StoredBytes: @unchecked Sendable {
+    let file: MappedFile
+    let range: Range<Int>
+
+    func withBytes<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
+        withExtendedLifetime(file) { body(UnsafeRawBufferPointer(rebasing: file.bytes[range])) }
+    }
 }
 
 /// Encodes documents and diagnostics for the cache: tags, LEB128 counts, UTF-8 strings.
@@ -461,10 +472,29 @@ struct CacheReader {
         return SourceLocation(line: line, column: column)
     }
 
-    mutating func document(url: URL, source: UnsafeRawBufferPointer) -> (Document?, [Diagnostic])? {
+    /// `deferringFrom`: the mapped file these bytes are part of and where they start in it;
+    /// the fields are then decoded as far as `LazyFields` needs, the rest when first read.
+    mutating func document(url: URL, source: UnsafeRawBufferPointer, deferringFrom mapped: (file: MappedFile, offset: Int)? = nil) -> (Document?, [Diagnostic])? {
         guard let diagnostics = diagnostics(), let hasDocument = byte() else { return nil }
         guard hasDocument == 1 else { return hasDocument == 0 ? (nil, diagnostics) : nil }
-        guard let fields = object(), let fieldsLocation = location(), let bodyLine = count(), let bodyKind = byte() else { return nil }
+        let fieldsStart = offset
+        let fields: LazyFields
+        if let mapped {
+            guard let summary = fieldsSummary() else { return nil }
+            let stored = StoredBytes(file: mapped.file, range: (mapped.offset + fieldsStart)..<(mapped.offset + offset))
+            let path = displayPath
+            fields = LazyFields(summary: summary) {
+                // These bytes passed the same checks in `fieldsSummary`, so this cannot fail.
+                stored.withBytes { bytes in
+                    var reader = CacheReader(bytes, displayPath: path)
+                    return reader.object() ?? summary
+                }
+            }
+        } else {
+            guard let object = object() else { return nil }
+            fields = LazyFields(object)
+        }
+        guard let fieldsLocation = location(), let bodyLine = count(), let bodyKind = byte() else { return nil }
         let body: String
         if bodyKind == 0 {
             guard let start = count(), start <= source.count else { return nil }
@@ -519,6 +549,45 @@ struct CacheReader {
             hashes.append(hash)
         }
         return Object(uniqueMembers: members, index: KeyIndex(hashes: hashes))
+    }
+
+    /// An object's members whose keys are `LazyFields.summaryKeys`, every other member
+    /// skipped: checked as `object()` checks it, without making its values.
+    mutating func fieldsSummary() -> Object? {
+        guard let count = boundedCount() else { return nil }
+        var members: [Member] = []
+        var hashes: [UInt64] = []
+        for _ in 0..<count {
+            guard let key = skipPayload(), let hash = word() else { return nil }
+            if let name = LazyFields.summaryKey(hash: hash, bytes: UnsafeRawBufferPointer(rebasing: bytes[key])) {
+                guard let keyLocation = location(), let value = value() else { return nil }
+                members.append(Member(key: name, keyLocation: keyLocation, value: value))
+                hashes.append(hash)
+            } else {
+                guard location() != nil, skipValue() else { return nil }
+            }
+        }
+        return Object(uniqueMembers: members, index: KeyIndex(hashes: hashes))
+    }
+
+    /// Passes over a value as `value()` reads it, making nothing; false where `value()` gives nil.
+    mutating func skipValue() -> Bool {
+        guard let tag = byte() else { return false }
+        switch tag {
+        case 0, 1, 2: break
+        case 3, 4: guard word() != nil else { return false }
+        case 5: guard skipPayload() != nil else { return false }
+        case 6:
+            guard let count = boundedCount() else { return false }
+            for _ in 0..<count { guard skipValue() else { return false } }
+        case 7:
+            guard let count = boundedCount() else { return false }
+            for _ in 0..<count {
+                guard skipPayload() != nil, word() != nil, location() != nil, skipValue() else { return false }
+            }
+        default: return false
+        }
+        return location() != nil
     }
 
     mutating func value() -> Value? {

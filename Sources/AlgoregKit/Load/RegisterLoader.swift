@@ -3,14 +3,28 @@ import Foundation
 /// A Markdown file with YAML front matter, parsed.
 public struct Document: Sendable {
     public var file: SourceFile
-    /// The front matter as an object (an empty object when the front matter is empty).
-    public var fields: Object
+    /// The front matter, decoded from the parse cache only as far as it is read (`LazyFields`).
+    var lazyFields: LazyFields
     /// Where the front matter's fields start, for problems about the whole block.
     public var fieldsLocation: SourceLocation
     public var body: String
     public var bodyLine: Int
     /// The key of the file's bytes in the parse cache, when one is in use.
     var contentKey: ParseCache.Key?
+
+    /// The front matter as an object (an empty object when the front matter is empty).
+    public var fields: Object {
+        get { lazyFields.object }
+        set { lazyFields = LazyFields(newValue) }
+    }
+
+    init(file: SourceFile, fields: LazyFields, fieldsLocation: SourceLocation, body: String, bodyLine: Int) {
+        self.file = file
+        lazyFields = fields
+        self.fieldsLocation = fieldsLocation
+        self.body = body
+        self.bodyLine = bodyLine
+    }
 }
 
 /// A file in `systems/`: an entry (`<id>.md`) or its translation (`<id>.<lang>.md`).
@@ -260,7 +274,7 @@ public enum RegisterLoader {
         // disk. A register of 100,000 entries would otherwise hold every file twice.
         var file = source
         file.text = ""
-        let document = Document(file: file, fields: fields, fieldsLocation: fieldsLocation, body: frontMatter.body, bodyLine: frontMatter.bodyLine)
+        let document = Document(file: file, fields: LazyFields(fields), fieldsLocation: fieldsLocation, body: frontMatter.body, bodyLine: frontMatter.bodyLine)
         return (document, diagnostics)
     }
 }

@@ -1,6 +1,8 @@
 /// Text that may be overridden per language by a translation file.
 public protocol Translatable {
     var fields: Object { get }
+    /// The same fields, read one at a time without copying them all (`LazyFields`).
+    var lazyFields: LazyFields { get }
     var body: String { get }
     var translations: [String: Entry.Translation] { get }
 }
@@ -8,7 +10,7 @@ public protocol Translatable {
 extension Translatable {
     /// A field's value in `language`: the translation's when it has one, else the entry's.
     public func value(_ key: String, language: String) -> Value? {
-        translations[language]?.fields[key] ?? fields[key]
+        translations[language]?.lazyFields[key] ?? lazyFields[key]
     }
 
     /// The long description in `language`, else the default language's.
@@ -28,7 +30,7 @@ public struct Entry: Sendable, Translatable {
     public var id: String
     /// Display path of the entry's file.
     public var file: String
-    public var fields: Object
+    public internal(set) var lazyFields: LazyFields
     /// The long description (Markdown).
     public var body: String
     /// Per language: the fields and body a translation file overrides.
@@ -36,14 +38,34 @@ public struct Entry: Sendable, Translatable {
     /// The parse cache's key of the file's bytes, when the cache was in use.
     var sourceKey: ParseCache.Key?
 
-    public struct Translation: Sendable {
-        public var file: String
-        public var fields: Object
-        public var body: String
-        var sourceKey: ParseCache.Key?
+    public var fields: Object { lazyFields.object }
+
+    init(id: String, file: String, fields: LazyFields, body: String, translations: [String: Translation], sourceKey: ParseCache.Key?) {
+        self.id = id
+        self.file = file
+        lazyFields = fields
+        self.body = body
+        self.translations = translations
+        self.sourceKey = sourceKey
     }
 
-    public func string(_ key: String) -> String? { fields[key]?.string }
+    public struct Translation: Sendable {
+        public var file: String
+        public internal(set) var lazyFields: LazyFields
+        public var body: String
+        var sourceKey: ParseCache.Key?
+
+        public var fields: Object { lazyFields.object }
+
+        init(file: String, fields: LazyFields, body: String, sourceKey: ParseCache.Key? = nil) {
+            self.file = file
+            lazyFields = fields
+            self.body = body
+            self.sourceKey = sourceKey
+        }
+    }
+
+    public func string(_ key: String) -> String? { lazyFields[key]?.string }
 
     public var name: String { string("name") ?? id }
     public var status: String? { string("status") }
@@ -51,7 +73,7 @@ public struct Entry: Sendable, Translatable {
     public var riskCategory: String? { string("risk_category") }
     public var domain: String? { string("domain") }
     public var algorithmType: String? { string("algorithm_type") }
-    public var isDraft: Bool { fields["draft"]?.bool ?? false }
+    public var isDraft: Bool { lazyFields["draft"]?.bool ?? false }
     public var publicationDate: String? { string("publication_date") }
     public var lastChangeDate: String? { string("last_change_date") }
     public var revisionDate: String? { string("revision_date") }

@@ -99,8 +99,9 @@ enum OpenData {
         for (position, system) in register.systems.enumerated() {
             sink.part(parts[position]) { sink in
                 var row = [system.id, layout.absolute(SiteLayout.system(system.id))]
+                let fields = system.fields
                 for key in keys {
-                    row.append(system.fields[key].map(flatten) ?? "")
+                    row.append(fields[key].map(flatten) ?? "")
                 }
                 CSVReader.appendRow(row + [system.body, system.firstPublished ?? "", system.lastUpdated ?? ""], to: &sink.bytes)
             }

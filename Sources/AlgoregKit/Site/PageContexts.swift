@@ -37,9 +37,9 @@ struct PageContexts: Sendable {
             let status = HashedKey("status"), risk = HashedKey("risk_category"), department = HashedKey("department")
             var departments = Set<String>()
             for system in systems {
-                if PageContexts.inUse.contains(system.fields[status]?.string ?? "") { inUse += 1 }
-                if system.fields[risk]?.string == "high risk" { highRisk += 1 }
-                if let name = system.fields[department]?.string { departments.insert(name) }
+                if PageContexts.inUse.contains(system.lazyFields[status]?.string ?? "") { inUse += 1 }
+                if system.lazyFields[risk]?.string == "high risk" { highRisk += 1 }
+                if let name = system.lazyFields[department]?.string { departments.insert(name) }
             }
             self.departments = departments.count
         }
@@ -226,7 +226,7 @@ struct PageContexts: Sendable {
         let domain = label("domain", system.string("domain"), language)
         let algorithmType = label("algorithm_type", system.string("algorithm_type"), language)
         let searchText = !search ? "" : [name, short, departmentName, status.label, domain.label,
-                                        (system.fields["keywords"]?.array ?? []).compactMap(\.string).joined(separator: " ")]
+                                        (system.lazyFields["keywords"]?.array ?? []).compactMap(\.string).joined(separator: " ")]
             .joined(separator: " ").lowercased()
         func labelled(_ pair: (value: String, label: String)) -> TemplateValue {
             .object(TemplateObject(Self.labelledKeys, [.text(pair.value), .text(pair.label)]))
@@ -241,7 +241,7 @@ struct PageContexts: Sendable {
             labelled(status), labelled(risk), labelled(domain), labelled(algorithmType),
             .text(searchText),
             .bool(language != defaultLanguage && system.translations[language] == nil),
-            .bool(system.fields["draft"]?.bool ?? false),
+            .bool(system.lazyFields["draft"]?.bool ?? false),
         ])
     }
 
@@ -259,9 +259,9 @@ struct PageContexts: Sendable {
         let department = HashedKey("department")
         let facetFields = Self.facets.map { HashedKey($0.field) }
         for (position, system) in systems.enumerated() {
-            byDepartment[system.fields[department]?.string ?? "", default: []].append(position)
+            byDepartment[system.lazyFields[department]?.string ?? "", default: []].append(position)
             for field in facetFields {
-                if let value = system.fields[field]?.string { byFieldValue[field.name, default: [:]][value, default: []].append(position) }
+                if let value = system.lazyFields[field]?.string { byFieldValue[field.name, default: [:]][value, default: []].append(position) }
             }
         }
         for language in layout.languages { facets[language] = filters(language: language) }
@@ -358,13 +358,14 @@ struct PageContexts: Sendable {
                                      departmentName: { departmentName($0, language) }, markdown: markdown)
         guard case .object(var card) = card(position, language: language, search: false) else { return page }
         let translation = system.translations[language]?.fields
+        let ownFields = system.fields
         var sections: [TemplateValue] = sectionFields.map { section, fields in
             .object(TemplateObject(Self.sectionKeys, [
                 .text(section),
                 .text(t["section_\(section)"] ?? EntrySchema.humanize(section)),
                 .list(fields.map { field -> TemplateValue in
                     let translated = translation?[field.key]
-                    let value = translated ?? system.fields[field.key]
+                    let value = translated ?? ownFields[field.key]
                     let empty = FieldRenderer.isEmpty(value)
                     var html = ""
                     if !empty, let value {

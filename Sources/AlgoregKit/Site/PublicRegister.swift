@@ -5,7 +5,7 @@ public struct PublicRegister: Sendable {
     /// struct of eight references was eight atomic retains (a tenth of a rebuild's samples).
     public final class System: Sendable, Translatable {
         public let id: String
-        public let fields: Object
+        public let lazyFields: LazyFields
         public let body: String
         /// Translated fields and body per language (private fields removed too).
         public let translations: [String: Entry.Translation]
@@ -17,10 +17,10 @@ public struct PublicRegister: Sendable {
         /// the same pages and JSON, which a rebuild then need not make to find out.
         let sourceKey: String?
 
-        init(id: String, fields: Object, body: String, translations: [String: Entry.Translation], firstPublished: String?,
+        init(id: String, fields: LazyFields, body: String, translations: [String: Entry.Translation], firstPublished: String?,
              lastUpdated: String?, history: [History.Change], sourceKey: String?) {
             self.id = id
-            self.fields = fields
+            lazyFields = fields
             self.body = body
             self.translations = translations
             self.firstPublished = firstPublished
@@ -29,7 +29,9 @@ public struct PublicRegister: Sendable {
             self.sourceKey = sourceKey
         }
 
-        public func string(_ key: String) -> String? { fields[key]?.string }
+        public var fields: Object { lazyFields.object }
+
+        public func string(_ key: String) -> String? { lazyFields[key]?.string }
     }
 
     public var settings: Settings
@@ -60,12 +62,13 @@ public struct PublicRegister: Sendable {
                 changes += history.changes(for: path)
             }
             changes.sort { ($0.date, $0.message) > ($1.date, $1.message) }
+            // Removed when the fields are decoded: a rebuild decodes few (`LazyFields`).
             let translations = entry.translations.mapValues {
-                Entry.Translation(file: $0.file, fields: privacy.removed(from: $0.fields), body: $0.body, sourceKey: $0.sourceKey)
+                Entry.Translation(file: $0.file, fields: privacy.removed(from: $0.lazyFields), body: $0.body, sourceKey: $0.sourceKey)
             }
             return System(
                 id: entry.id,
-                fields: privacy.removed(from: entry.fields),
+                fields: privacy.removed(from: entry.lazyFields),
                 body: entry.body,
                 translations: translations,
                 firstPublished: changes.last?.date ?? entry.publicationDate,
@@ -109,6 +112,10 @@ public struct PublicRegister: Sendable {
         }
 
         var isEmpty: Bool { dropped.isEmpty && nested.isEmpty }
+
+        func removed(from fields: LazyFields) -> LazyFields {
+            isEmpty ? fields : fields.mapped { removed(from: $0) }
+        }
 
         /// Removes every field marked `x-private`, at any depth, including inside lists. Found
         /// by key, a few look-ups, rather than by a scan of every member: each member copied

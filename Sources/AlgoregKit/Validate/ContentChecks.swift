@@ -32,7 +32,8 @@ enum ContentChecks {
             default: break
             }
         }
-        visit(Value(.object(document.fields)), uri: schema.uriPathTree)
+        let fields = document.fields
+        visit(Value(.object(fields)), uri: schema.uriPathTree)
         // The body: links and placeholders at their line in the file. Most lines have neither,
         // so a byte scan decides which lines are worth a closer look.
         var body = document.body
@@ -55,8 +56,8 @@ enum ContentChecks {
                 lineStart = end + 1
             }
         }
-        if !onlyText, let revision = document.fields["revision_date"], let date = revision.string,
-           date.count == 10, date < today, !(document.fields["status"]?.string == "retired") {
+        if !onlyText, let revision = fields["revision_date"], let date = revision.string,
+           date.count == 10, date < today, !(fields["status"]?.string == "retired") {
             problems.append(Diagnostic(file: file, location: revision.location, severity: .warning, code: .revisionOverdue,
                 message: "The review of this entry was due on \(date) and has not been recorded.",
                 fix: "Check that the entry is still correct, update `last_change_date`, and set `revision_date` to the next review date."))
@@ -271,7 +272,7 @@ enum ContentChecks {
         let inOrder = zip(entries, entries.dropFirst()).allSatisfy { $0.document.file.displayPath <= $1.document.file.displayPath }
             ? entries : entries.sorted(by: { $0.document.file.displayPath < $1.document.file.displayPath })
         for entry in inOrder {
-            let fields = entry.document.fields
+            let fields = entry.document.lazyFields
             let file = entry.document.file.displayPath
             if let first = firstByID[entry.id] {
                 problems.append(Diagnostic(file: file, location: nil, code: .duplicateID,

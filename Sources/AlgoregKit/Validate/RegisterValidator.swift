@@ -97,7 +97,7 @@ public enum RegisterValidator {
         var aboutPages: [String: Entry.Translation] = [:]
         for page in loaded.pages {
             aboutPages[page.language ?? settings.defaultLanguage] = Entry.Translation(
-                file: page.document.file.displayPath, fields: page.document.fields, body: page.document.body)
+                file: page.document.file.displayPath, fields: page.document.lazyFields, body: page.document.body)
         }
         let register = Register(settings: settings, schema: schema, entries: entries, aboutPages: aboutPages, root: loaded.displayRoot,
                                 plan: plan, reports: narratives)
@@ -141,8 +141,9 @@ public enum RegisterValidator {
 
     static func checkEntry(_ file: EntryFile, schema: EntrySchema, vocabulary: ViolationMessages.Vocabulary, options: ValidationOptions) -> (Entry, [Diagnostic]) {
         let document = file.document
-        let root = Value(.object(document.fields), at: document.fieldsLocation)
-        let isDraft = document.fields["draft"]?.bool ?? false
+        let fields = document.fields
+        let root = Value(.object(fields), at: document.fieldsLocation)
+        let isDraft = fields["draft"]?.bool ?? false
         let messages = ViolationMessages(file: document.file.displayPath, vocabulary: vocabulary)
         var problems = messages.diagnostics(for: schema.validator.validate(root), in: root, draft: isDraft)
         problems += ContentChecks.perEntry(document, schema: schema, today: options.today)
@@ -156,7 +157,7 @@ public enum RegisterValidator {
     }
 
     static func entry(_ file: EntryFile) -> Entry {
-        Entry(id: file.id, file: file.document.file.displayPath, fields: file.document.fields, body: file.document.body, translations: [:],
+        Entry(id: file.id, file: file.document.file.displayPath, fields: file.document.lazyFields, body: file.document.body, translations: [:],
               sourceKey: file.document.contentKey)
     }
 
@@ -205,7 +206,7 @@ public enum RegisterValidator {
                     message: "The language `\(language)` is not one of the register's languages (\(languages.joined(separator: ", "))).",
                     fix: "Add `\(language)` to `languages` in register.yaml, or rename the file.")], nil)
             }
-            let accepted = (position, language, Entry.Translation(file: file, fields: document.fields, body: document.body, sourceKey: document.contentKey))
+            let accepted = (position, language, Entry.Translation(file: file, fields: document.lazyFields, body: document.body, sourceKey: document.contentKey))
             let reused = reuse.flatMap { reuse in document.contentKey.flatMap { parseKey in reuse.key(entry: snapshot[position], languages: languages).map { (reuse.cache, parseKey, $0) } } }
             if let (cache, parseKey, checkKey) = reused, let problems = cache.checks(path: file, parseKey: parseKey, checkKey: checkKey) {
                 return (problems, accepted)

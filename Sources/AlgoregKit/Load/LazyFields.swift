@@ -1,0 +1,89 @@
+import Foundation
+
+/// A file's front-matter fields. A file parsed in this run holds them as they are. A file
+/// whose parse came from the parse cache holds at first only the fields every build reads of
+/// every system (`summaryKeys`: the name, the department, the facets and the dates that lists,
+/// counts and register-wide checks read) and decodes the rest from the cache the first time
+/// something reads it. A rebuild after editing one file of 10,000 systems keeps nearly every
+/// other system's pages, parts and cards, so it decodes nearly nothing else: decoding every
+/// file's fields was most of its reading time and most of its memory.
+///
+/// Reading through `object`, or through `subscript` for any other key, gives exactly what
+/// decoding everything at once gives: the summary is decoded from the same bytes, by the same
+/// code, and transformed (`mapped`) the same way.
+public final class LazyFields: @unchecked Sendable {
+    /// Top-level fields decoded at once from the cache.
+    static let summaryKeys: [HashedKey] = ["name", "department", "draft", "status", "risk_category", "domain",
+                                           "algorithm_type", "publication_date", "last_change_date"].map(HashedKey.init)
+
+    /// The fields when they were given whole: read in place, with no lock (every build from
+    /// nothing, and every file parsed in this run).
+    private let whole: Object?
+    /// The summary fields of fields not yet decoded.
+    private let summary: Object?
+    private let decode: (@Sendable () -> Object)?
+    /// Guards `decoded`; nil when the fields were given whole.
+    private let lock: NSLock?
+    private var decoded: Object?
+
+    init(_ object: Object) {
+        whole = object
+        summary = nil
+        decode = nil
+        lock = nil
+    }
+
+    /// Fields of which only `summary` is decoded; `decode` makes all of them when first needed.
+    init(summary: Object, decode: @escaping @Sendable () -> Object) {
+        whole = nil
+        self.summary = summary
+        self.decode = decode
+        lock = NSLock()
+    }
+
+    /// Every field.
+    public var object: Object {
+        if let whole { return whole }
+        return decodedObject()
+    }
+
+    private func decodedObject() -> Object {
+        lock!.lock()
+        defer { lock!.unlock() }
+        if let decoded { return decoded }
+        let made = decode!()
+        decoded = made
+        return made
+    }
+
+    /// Whether every field has been decoded (what the tests look at).
+    var isDecoded: Bool {
+        whole != nil || lock!.withLock { decoded != nil }
+    }
+
+    /// One field's value: a summary field without decoding the others.
+    subscript(key: HashedKey) -> Value? {
+        if let whole { return whole[key] }
+        if Self.summaryKeys.contains(where: { $0.hash == key.hash && $0.name == key.name }) { return summary![key] }
+        return decodedObject()[key]
+    }
+
+    public subscript(key: String) -> Value? {
+        if let whole { return whole[key] }
+        return self[HashedKey(key)]
+    }
+
+    /// The fields with `transform` applied (removing private fields), still not decoded when
+    /// these are not: the summary is transformed at once, the rest when decoded.
+    func mapped(_ transform: @escaping @Sendable (Object) -> Object) -> LazyFields {
+        guard let summary, !isDecoded else { return LazyFields(transform(object)) }
+        // Decoded through `self`, which decodes once however many transforms share it.
+        return LazyFields(summary: transform(summary)) { transform(self.object) }
+    }
+
+    /// The summary key with this hash and these bytes, if it is one.
+    static func summaryKey(hash: UInt64, bytes: UnsafeRawBufferPointer) -> String? {
+        for key in summaryKeys where key.hash == hash && key.name.utf8.elementsEqual(bytes) { return key.name }
+        return nil
+    }
+}
