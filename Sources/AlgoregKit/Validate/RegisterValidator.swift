@@ -81,12 +81,13 @@ public enum RegisterValidator {
                 entries.append(entry)
             }
             timer.lap("    entries checked")
-            diagnostics += ContentChecks.registerWide(entries: loaded.entries, settings: settings)
-            timer.lap("    register-wide")
+            // Both read every entry, one at a time: the register-wide checks run beside the translations'.
+            let registerWide = Background { [entries = loaded.entries] in ContentChecks.registerWide(entries: entries, settings: settings) }
             let reuse = cache.map { TranslationReuse(cache: $0, checkKey: checkKey, entries: loaded.entries) }
-            diagnostics += checkTranslations(loaded.translations, of: &entries, unreadable: loaded.unreadableEntryIDs, schema: schema, settings: settings,
-                                             options: options, reuse: reuse)
-            timer.lap("    translations")
+            let translationProblems = checkTranslations(loaded.translations, of: &entries, unreadable: loaded.unreadableEntryIDs, schema: schema,
+                                                        settings: settings, options: options, reuse: reuse)
+            diagnostics += registerWide.value + translationProblems
+            timer.lap("    register-wide and translations")
         }
         entries.sort { $0.id < $1.id }
         let plan = ReportInputChecks.checkPlan(loaded.plan, settings: settings, diagnostics: &diagnostics)
