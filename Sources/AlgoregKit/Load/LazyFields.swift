@@ -19,53 +19,38 @@ public final class LazyFields: @unchecked Sendable {
     /// The fields when they were given whole: read in place, with no lock (every build from
     /// nothing, and every file parsed in this run).
     private let whole: Object?
-    /// The summary fields of fields not yet decoded.
+    /// The summary fields of fields not yet decoded, and all of them once decoded.
     private let summary: Object?
-    private let decode: (@Sendable () -> Object)?
-    /// Guards `decoded`; nil when the fields were given whole.
-    private let lock: NSLock?
-    private var decoded: Object?
+    private let decoded: Deferred<Object>?
 
     init(_ object: Object) {
         whole = object
         summary = nil
-        decode = nil
-        lock = nil
+        decoded = nil
     }
 
     /// Fields of which only `summary` is decoded; `decode` makes all of them when first needed.
     init(summary: Object, decode: @escaping @Sendable () -> Object) {
         whole = nil
         self.summary = summary
-        self.decode = decode
-        lock = NSLock()
+        decoded = Deferred(making: decode)
     }
 
     /// Every field.
     public var object: Object {
-        if let whole { return whole }
-        return decodedObject()
-    }
-
-    private func decodedObject() -> Object {
-        lock!.lock()
-        defer { lock!.unlock() }
-        if let decoded { return decoded }
-        let made = decode!()
-        decoded = made
-        return made
+        whole ?? decoded!.value
     }
 
     /// Whether every field has been decoded (what the tests look at).
     var isDecoded: Bool {
-        whole != nil || lock!.withLock { decoded != nil }
+        whole != nil || decoded!.isMade
     }
 
     /// One field's value: a summary field without decoding the others.
     subscript(key: HashedKey) -> Value? {
         if let whole { return whole[key] }
         if Self.summaryKeys.contains(where: { $0.hash == key.hash && $0.name == key.name }) { return summary![key] }
-        return decodedObject()[key]
+        return decoded!.value[key]
     }
 
     public subscript(key: String) -> Value? {

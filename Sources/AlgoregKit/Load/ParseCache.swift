@@ -52,6 +52,11 @@ public final class ParseCache: @unchecked Sendable {
     /// Whether `previous` is a log this build of the program wrote (appending to it is safe).
     private let previousIsOurs: Bool
     private let previousRecords: [String: Record]
+    /// Each file's status with the key of its bytes, from the previous run and for the next.
+    private let previousStatuses: FileStatuses
+    private var statuses = FileStatuses()
+    /// Files taken as unchanged by their status that turned out to have changed.
+    let sourceChanges = SourceChanges()
     private let lock = NSLock()
     private var records: [String: Record] = [:]
     /// How many files' parse and checks came from the previous run (what the tests look at).
@@ -59,6 +64,9 @@ public final class ParseCache: @unchecked Sendable {
     private(set) var reusedChecks = 0
     /// Bytes the log may hold beyond half again what this run needs before it is written anew.
     var growthAllowance = 1 << 20
+    /// How long a file must have been left alone before it was read for its status to be kept
+    /// (nanoseconds; `FileStatuses`).
+    var settledAfter: Int64 = 1_000_000_000
 
     /// A payload: a range of the previous file, or bytes made in this run.
     enum Payload {
@@ -109,6 +117,7 @@ public final class ParseCache: @unchecked Sendable {
             previousRecords = [:]
             previousIsOurs = false
         }
+        previousStatuses = MappedFile(folder.appendingPathComponent(FileStatuses.fileName).path).flatMap { FileStatuses.decode($0.bytes) } ?? FileStatuses()
     }
 
     static func programIdentity() -> Key? {
@@ -129,6 +138,46 @@ public final class ParseCache: @unchecked Sendable {
             reusedDocuments += 1
         }
         return decoded
+    }
+
+    /// The document the file at `displayPath` gave, without reading it, when its status is
+    /// the one recorded with the key of the record there is for it (`FileStatuses`). Its body
+    /// is read from the file when something reads it.
+    func unchangedDocument(path displayPath: String, url: URL, maxBytes: Int) -> (Document?, [Diagnostic])? {
+        guard let entry = previousStatuses.entries[displayPath], let record = previousRecords[displayPath], record.parseKey == entry.key,
+              case .previous(let range) = record.parsed, let previousFile,
+              let status = FileStatus.of(url.path), status == entry.status, status.size <= UInt64(maxBytes) else { return nil }
+        var reader = CacheReader(UnsafeRawBufferPointer(rebasing: previous[range]), displayPath: displayPath)
+        let changes = sourceChanges
+        let bodyFromFile = { (offset: Int) in
+            Deferred(making: { Self.body(of: url, displayPath: displayPath, key: entry.key, from: offset, changes: changes) })
+        }
+        guard var decoded = reader.document(url: url, source: nil, deferringFrom: (previousFile, range.lowerBound), bodyFromFile: bodyFromFile) else { return nil }
+        decoded.0?.contentKey = entry.key
+        lock.withLock {
+            records[displayPath] = record
+            statuses.entries[displayPath] = entry
+            reusedDocuments += 1
+        }
+        return decoded
+    }
+
+    /// The body of a file taken as unchanged, from `offset`; empty, and the file noted in
+    /// `changes`, when its bytes are not those of `key` any more.
+    static func body(of url: URL, displayPath: String, key: Key, from offset: Int, changes: SourceChanges) -> String {
+        let (read, _, _) = SourceFile.readBytesAndStatus(url, displayPath: displayPath, maxBytes: Int.max)
+        guard let bytes = read, offset <= bytes.count, bytes.withUnsafeBytes({ Key($0, context: "markdown") }) == key else {
+            changes.note(displayPath)
+            return ""
+        }
+        return String(decoding: bytes[offset...], as: UTF8.self)
+    }
+
+    /// Keeps the status a file had when it was read at `readAt` with the key of its bytes, if
+    /// it had been left alone for a second by then.
+    func note(path displayPath: String, status: FileStatus, key: Key, readAt: Int64) {
+        guard status.isSettled(readAt: readAt, interval: settledAfter) else { return }
+        lock.withLock { statuses.entries[displayPath] = FileStatuses.Entry(status: status, key: key) }
     }
 
     func store(path displayPath: String, key: Key, document: Document?, diagnostics: [Diagnostic], bodyOffset: Int?) {
@@ -163,6 +212,7 @@ public final class ParseCache: @unchecked Sendable {
     /// Appends the records this run made, or writes the log anew when it is not ours or has
     /// grown to half again what this run's files need.
     func save() {
+        saveStatuses()
         let records = lock.withLock { self.records }
         let changed = records.filter { $0.value.stored == nil }
         let live = records.values.reduce(0) { $0 + ($1.stored?.count ?? 4096) }
@@ -194,6 +244,21 @@ public final class ParseCache: @unchecked Sendable {
         let written = writeAll(bytes, to: descriptor)
         close(descriptor)
         if !written || rename(staging.path, file.path) != 0 { unlink(staging.path) }
+    }
+
+    /// Writes the files' statuses anew (through a rename) when they are not the previous run's.
+    private func saveStatuses() {
+        let statuses = lock.withLock { self.statuses }
+        guard statuses != previousStatuses else { return }
+        let folder = file.deletingLastPathComponent()
+        Self.makeFolder(folder)
+        let path = folder.appendingPathComponent(FileStatuses.fileName).path
+        let staging = path + ".\(getpid())"
+        let descriptor = open(staging, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return }
+        let written = writeAll(statuses.encoded(), to: descriptor)
+        close(descriptor)
+        if !written || rename(staging, path) != 0 { unlink(staging) }
     }
 
     /// One record: its length, its checksum, then the path, the parse and the checks.
@@ -474,7 +539,10 @@ struct CacheReader {
 
     /// `deferringFrom`: the mapped file these bytes are part of and where they start in it;
     /// the fields are then decoded as far as `LazyFields` needs, the rest when first read.
-    mutating func document(url: URL, source: UnsafeRawBufferPointer, deferringFrom mapped: (file: MappedFile, offset: Int)? = nil) -> (Document?, [Diagnostic])? {
+    /// `source`: the file's bytes; nil when they were not read (the file's status vouched for
+    /// it), and then `bodyFromFile` gives the body, cut from the file at an offset, when read.
+    mutating func document(url: URL, source: UnsafeRawBufferPointer?, deferringFrom mapped: (file: MappedFile, offset: Int)? = nil,
+                           bodyFromFile: ((Int) -> Deferred<String>)? = nil) -> (Document?, [Diagnostic])? {
         guard let diagnostics = diagnostics(), let hasDocument = byte() else { return nil }
         guard hasDocument == 1 else { return hasDocument == 0 ? (nil, diagnostics) : nil }
         let fieldsStart = offset
@@ -495,13 +563,19 @@ struct CacheReader {
             fields = LazyFields(object)
         }
         guard let fieldsLocation = location(), let bodyLine = count(), let bodyKind = byte() else { return nil }
-        let body: String
+        let body: Deferred<String>
         if bodyKind == 0 {
-            guard let start = count(), start <= source.count else { return nil }
-            body = String(decoding: UnsafeRawBufferPointer(rebasing: source[start...]), as: UTF8.self)
+            guard let start = count() else { return nil }
+            if let source {
+                guard start <= source.count else { return nil }
+                body = Deferred(String(decoding: UnsafeRawBufferPointer(rebasing: source[start...]), as: UTF8.self))
+            } else {
+                guard let bodyFromFile else { return nil }
+                body = bodyFromFile(start)
+            }
         } else {
             guard let text = string() else { return nil }
-            body = text
+            body = Deferred(text)
         }
         let file = SourceFile(displayPath: displayPath, url: url, text: "")
         return (Document(file: file, fields: fields, fieldsLocation: fieldsLocation, body: body, bodyLine: bodyLine), diagnostics)

@@ -7,7 +7,9 @@ public struct Document: Sendable {
     var lazyFields: LazyFields
     /// Where the front matter's fields start, for problems about the whole block.
     public var fieldsLocation: SourceLocation
-    public var body: String
+    /// The long description; for a file the parse cache vouches for, read from the file only
+    /// when something reads it.
+    var lazyBody: Deferred<String>
     public var bodyLine: Int
     /// The key of the file's bytes in the parse cache, when one is in use.
     var contentKey: ParseCache.Key?
@@ -18,11 +20,16 @@ public struct Document: Sendable {
         set { lazyFields = LazyFields(newValue) }
     }
 
-    init(file: SourceFile, fields: LazyFields, fieldsLocation: SourceLocation, body: String, bodyLine: Int) {
+    public var body: String {
+        get { lazyBody.value }
+        set { lazyBody = Deferred(newValue) }
+    }
+
+    init(file: SourceFile, fields: LazyFields, fieldsLocation: SourceLocation, body: Deferred<String>, bodyLine: Int) {
         self.file = file
         lazyFields = fields
         self.fieldsLocation = fieldsLocation
-        self.body = body
+        lazyBody = body
         self.bodyLine = bodyLine
     }
 }
@@ -225,10 +232,14 @@ public enum RegisterLoader {
     /// matter for Markdown files).
     /// With a cache, a file whose bytes are those of the last run is not parsed again.
     static func parseDocument(at url: URL, displayPath: String, maxBytes: Int, yamlOnly: Bool, cache: ParseCache? = nil) -> (Document?, [Diagnostic]) {
-        let (read, readProblem) = SourceFile.readBytes(url, displayPath: displayPath, maxBytes: maxBytes)
+        // A Markdown file whose status is the one it had with the cache's record is not read.
+        if let cache, !yamlOnly, let unchanged = cache.unchangedDocument(path: displayPath, url: url, maxBytes: maxBytes) { return unchanged }
+        let readAt = FileStatus.now()
+        let (read, readProblem, status) = SourceFile.readBytesAndStatus(url, displayPath: displayPath, maxBytes: maxBytes)
         guard let bytes = read else { return (nil, readProblem.map { [$0] } ?? []) }
         guard let cache else { return parseDocument(bytes, url: url, displayPath: displayPath, yamlOnly: yamlOnly) }
         let key = bytes.withUnsafeBytes { ParseCache.Key($0, context: yamlOnly ? "yaml" : "markdown") }
+        if let status, !yamlOnly { cache.note(path: displayPath, status: status, key: key, readAt: readAt) }
         if let cached = bytes.withUnsafeBytes({ cache.document(path: displayPath, url: url, key: key, bytes: $0) }) { return cached }
         var (document, diagnostics) = parseDocument(bytes, url: url, displayPath: displayPath, yamlOnly: yamlOnly)
         document?.contentKey = key
@@ -274,7 +285,7 @@ public enum RegisterLoader {
         // disk. A register of 100,000 entries would otherwise hold every file twice.
         var file = source
         file.text = ""
-        let document = Document(file: file, fields: LazyFields(fields), fieldsLocation: fieldsLocation, body: frontMatter.body, bodyLine: frontMatter.bodyLine)
+        let document = Document(file: file, fields: LazyFields(fields), fieldsLocation: fieldsLocation, body: Deferred(frontMatter.body), bodyLine: frontMatter.bodyLine)
         return (document, diagnostics)
     }
 }

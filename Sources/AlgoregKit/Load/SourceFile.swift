@@ -21,8 +21,14 @@ public struct SourceFile: Sendable {
 
     /// The file's bytes as they are on disk, unless it cannot be read or is over `maxBytes`.
     static func readBytes(_ url: URL, displayPath: String, maxBytes: Int) -> ([UInt8]?, Diagnostic?) {
-        func problem(_ code: DiagnosticCode, _ message: String, _ fix: String) -> ([UInt8]?, Diagnostic?) {
-            (nil, Diagnostic(file: displayPath, location: nil, code: code, message: message, fix: fix))
+        let (bytes, problem, _) = readBytesAndStatus(url, displayPath: displayPath, maxBytes: maxBytes)
+        return (bytes, problem)
+    }
+
+    /// `readBytes`, with the file's status as it was read.
+    static func readBytesAndStatus(_ url: URL, displayPath: String, maxBytes: Int) -> ([UInt8]?, Diagnostic?, FileStatus?) {
+        func problem(_ code: DiagnosticCode, _ message: String, _ fix: String) -> ([UInt8]?, Diagnostic?, FileStatus?) {
+            (nil, Diagnostic(file: displayPath, location: nil, code: code, message: message, fix: fix), nil)
         }
         let descriptor = open(url.path, O_RDONLY)
         guard descriptor >= 0 else {
@@ -39,7 +45,7 @@ public struct SourceFile: Sendable {
         guard let bytes = readAll(descriptor, expected: size) else {
             return problem(.fileUnreadable, "The file cannot be read.", "Check that the file exists and that you may read it.")
         }
-        return (bytes, nil)
+        return (bytes, nil, FileStatus(status))
     }
 
     /// Whether the text of `bytes` is the bytes themselves: no byte-order mark to drop and no

@@ -32,19 +32,20 @@ public struct Entry: Sendable, Translatable {
     public var file: String
     public internal(set) var lazyFields: LazyFields
     /// The long description (Markdown).
-    public var body: String
+    var lazyBody: Deferred<String>
     /// Per language: the fields and body a translation file overrides.
     public var translations: [String: Translation]
     /// The parse cache's key of the file's bytes, when the cache was in use.
     var sourceKey: ParseCache.Key?
 
     public var fields: Object { lazyFields.object }
+    public var body: String { lazyBody.value }
 
-    init(id: String, file: String, fields: LazyFields, body: String, translations: [String: Translation], sourceKey: ParseCache.Key?) {
+    init(id: String, file: String, fields: LazyFields, body: Deferred<String>, translations: [String: Translation], sourceKey: ParseCache.Key?) {
         self.id = id
         self.file = file
         lazyFields = fields
-        self.body = body
+        lazyBody = body
         self.translations = translations
         self.sourceKey = sourceKey
     }
@@ -52,15 +53,16 @@ public struct Entry: Sendable, Translatable {
     public struct Translation: Sendable {
         public var file: String
         public internal(set) var lazyFields: LazyFields
-        public var body: String
+        var lazyBody: Deferred<String>
         var sourceKey: ParseCache.Key?
 
         public var fields: Object { lazyFields.object }
+        public var body: String { lazyBody.value }
 
-        init(file: String, fields: LazyFields, body: String, sourceKey: ParseCache.Key? = nil) {
+        init(file: String, fields: LazyFields, body: Deferred<String>, sourceKey: ParseCache.Key? = nil) {
             self.file = file
             lazyFields = fields
-            self.body = body
+            lazyBody = body
             self.sourceKey = sourceKey
         }
     }

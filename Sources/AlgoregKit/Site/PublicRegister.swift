@@ -6,7 +6,7 @@ public struct PublicRegister: Sendable {
     public final class System: Sendable, Translatable {
         public let id: String
         public let lazyFields: LazyFields
-        public let body: String
+        let lazyBody: Deferred<String>
         /// Translated fields and body per language (private fields removed too).
         public let translations: [String: Entry.Translation]
         public let firstPublished: String?
@@ -17,11 +17,11 @@ public struct PublicRegister: Sendable {
         /// the same pages and JSON, which a rebuild then need not make to find out.
         let sourceKey: String?
 
-        init(id: String, fields: LazyFields, body: String, translations: [String: Entry.Translation], firstPublished: String?,
+        init(id: String, fields: LazyFields, body: Deferred<String>, translations: [String: Entry.Translation], firstPublished: String?,
              lastUpdated: String?, history: [History.Change], sourceKey: String?) {
             self.id = id
             lazyFields = fields
-            self.body = body
+            lazyBody = body
             self.translations = translations
             self.firstPublished = firstPublished
             self.lastUpdated = lastUpdated
@@ -30,6 +30,7 @@ public struct PublicRegister: Sendable {
         }
 
         public var fields: Object { lazyFields.object }
+        public var body: String { lazyBody.value }
 
         public func string(_ key: String) -> String? { lazyFields[key]?.string }
     }
@@ -64,12 +65,12 @@ public struct PublicRegister: Sendable {
             changes.sort { ($0.date, $0.message) > ($1.date, $1.message) }
             // Removed when the fields are decoded: a rebuild decodes few (`LazyFields`).
             let translations = entry.translations.mapValues {
-                Entry.Translation(file: $0.file, fields: privacy.removed(from: $0.lazyFields), body: $0.body, sourceKey: $0.sourceKey)
+                Entry.Translation(file: $0.file, fields: privacy.removed(from: $0.lazyFields), body: $0.lazyBody, sourceKey: $0.sourceKey)
             }
             return System(
                 id: entry.id,
                 fields: privacy.removed(from: entry.lazyFields),
-                body: entry.body,
+                body: entry.lazyBody,
                 translations: translations,
                 firstPublished: changes.last?.date ?? entry.publicationDate,
                 lastUpdated: changes.first?.date ?? entry.lastChangeDate ?? entry.publicationDate,

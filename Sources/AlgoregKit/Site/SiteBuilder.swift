@@ -76,11 +76,13 @@ public enum SiteBuilder {
         }
         // `git log` runs while the files are read and checked: it waits on another process.
         let history = Background { History.read(registerFolder: URL(fileURLWithPath: options.registry)) }
+        var sourceChanges: SourceChanges?
         func publicRegister() throws(SiteOutput.Failure) -> PublicRegister? {
             let validation = RegisterValidator.validate(options.registry, options: options.validation)
             timer.lap("load and validate")
             checkedFiles = validation.checkedFiles
             diagnostics = validation.diagnostics
+            sourceChanges = validation.sourceChanges
             let (templates, templateProblems) = TemplateSet.load(options.templates, withReports: !(validation.register?.reports.isEmpty ?? true))
             diagnostics += templateProblems
             templateSet = templates
@@ -89,12 +91,14 @@ public enum SiteBuilder {
             try output.prepare()
             return PublicRegister(register, history: history.value, includeDrafts: options.includeDrafts, sourceDateEpoch: options.sourceDateEpoch)
         }
-        do {
+        do throws(SiteOutput.Failure) {
             guard let publicRegister = try publicRegister(), let templates = templateSet else { return failed() }
             returnFreedMemory()
             timer.lap("templates, history, public")
             let (pages, files) = try write(publicRegister, templates, output)
             timer.lap("write")
+            // A body read from a file that changed since its status was taken: not published.
+            if let changed = sourceChanges?.paths.first { throw SiteOutput.Failure.io(SourceChanges.diagnostic(changed)) }
             try output.commit()
             output.parts.save()
             timer.lap("commit")

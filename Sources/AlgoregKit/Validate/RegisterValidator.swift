@@ -6,6 +6,8 @@ public struct ValidationResult: Sendable {
     public var register: Register?
     public var diagnostics: [Diagnostic]
     public var checkedFiles: Int
+    /// Files the parse cache took as unchanged whose bodies, read later, had changed.
+    var sourceChanges: SourceChanges?
 }
 
 public struct ValidationOptions: Sendable {
@@ -39,7 +41,8 @@ public enum RegisterValidator {
         var timer = PhaseTimer()
         let loaded = RegisterLoader.load(registryPath, cache: cache)
         timer.lap("  load")
-        let result = validate(loaded, options: options, cache: cache)
+        var result = validate(loaded, options: options, cache: cache)
+        result.sourceChanges = cache?.sourceChanges
         timer.lap("  checks")
         cache?.save()
         timer.lap("  cache saved")
@@ -98,7 +101,7 @@ public enum RegisterValidator {
         var aboutPages: [String: Entry.Translation] = [:]
         for page in loaded.pages {
             aboutPages[page.language ?? settings.defaultLanguage] = Entry.Translation(
-                file: page.document.file.displayPath, fields: page.document.lazyFields, body: page.document.body)
+                file: page.document.file.displayPath, fields: page.document.lazyFields, body: page.document.lazyBody)
         }
         let register = Register(settings: settings, schema: schema, entries: entries, aboutPages: aboutPages, root: loaded.displayRoot,
                                 plan: plan, reports: narratives)
@@ -158,7 +161,7 @@ public enum RegisterValidator {
     }
 
     static func entry(_ file: EntryFile) -> Entry {
-        Entry(id: file.id, file: file.document.file.displayPath, fields: file.document.lazyFields, body: file.document.body, translations: [:],
+        Entry(id: file.id, file: file.document.file.displayPath, fields: file.document.lazyFields, body: file.document.lazyBody, translations: [:],
               sourceKey: file.document.contentKey)
     }
 
@@ -207,7 +210,7 @@ public enum RegisterValidator {
                     message: "The language `\(language)` is not one of the register's languages (\(languages.joined(separator: ", "))).",
                     fix: "Add `\(language)` to `languages` in register.yaml, or rename the file.")], nil)
             }
-            let accepted = (position, language, Entry.Translation(file: file, fields: document.lazyFields, body: document.body, sourceKey: document.contentKey))
+            let accepted = (position, language, Entry.Translation(file: file, fields: document.lazyFields, body: document.lazyBody, sourceKey: document.contentKey))
             let reused = reuse.flatMap { reuse in document.contentKey.flatMap { parseKey in reuse.key(entry: snapshot[position], languages: languages).map { (reuse.cache, parseKey, $0) } } }
             if let (cache, parseKey, checkKey) = reused, let problems = cache.checks(path: file, parseKey: parseKey, checkKey: checkKey) {
                 return (problems, accepted)
