@@ -302,11 +302,10 @@ public enum SiteBuilder {
                 let sourceKey = system.sourceKey.map { XXH64.hex128($0, context: fingerprint) }
                 // Made from the same files in the same build fingerprint as last time: the pages
                 // and the JSON in the output are what this build would write.
+                // Each page's folder holds only the page (the layout is in the fingerprint).
                 if let sourceKey, let previous = previousKeys[system.id], previous.source == sourceKey,
-                   output.keepPrevious(OpenData.systemJSON(system.id)), paths.allSatisfy({ output.keepPrevious(SiteLayout.file(for: $0)) }) {
+                   output.keepPrevious(all: [OpenData.systemJSON(system.id)] + paths.map(SiteLayout.file(for:)), folders: paths.map(SiteLayout.folder(for:))) {
                     output.pageKeys.record(system.id, previous)
-                    // Each page's folder holds only the page (the layout is in the fingerprint).
-                    for path in paths { output.madeFiles.recordKeptFolder(SiteLayout.folder(for: path)) }
                     return .success(paths)
                 }
                 let json = OpenData.systemValue(system, register: register, layout: layout)

@@ -34,7 +34,10 @@ public struct ValidationOptions: Sendable {
 /// Load -> schema check -> register-wide checks -> typed model.
 public enum RegisterValidator {
     public static func validate(_ registryPath: String, options: ValidationOptions = ValidationOptions()) -> ValidationResult {
-        validate(registryPath, options: options, cache: options.reusesParsedFiles ? ParseCache.forRegister(registryPath) : nil)
+        var timer = PhaseTimer()
+        let cache = options.reusesParsedFiles ? ParseCache.forRegister(registryPath) : nil
+        timer.lap("  cache opened")
+        return validate(registryPath, options: options, cache: cache)
     }
 
     static func validate(_ registryPath: String, options: ValidationOptions, cache: ParseCache?) -> ValidationResult {
