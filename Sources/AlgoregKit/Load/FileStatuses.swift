@@ -42,6 +42,12 @@ struct FileStatus: Equatable, Sendable {
         return stat(path, &info) == 0 ? FileStatus(info) : nil
     }
 
+    /// The status of the file at `path` below the open `folder`, if it can be read.
+    static func of(_ path: String, in folder: Int32) -> FileStatus? {
+        var info = stat()
+        return fstatat(folder, path, &info, 0) == 0 ? FileStatus(info) : nil
+    }
+
     /// Now, in nanoseconds since 1970, as file times are kept.
     static func now() -> Int64 {
         var time = timespec()

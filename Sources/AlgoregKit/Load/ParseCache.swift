@@ -143,10 +143,10 @@ public final class ParseCache: @unchecked Sendable {
     /// The document the file at `displayPath` gave, without reading it, when its status is
     /// the one recorded with the key of the record there is for it (`FileStatuses`). Its body
     /// is read from the file when something reads it.
-    func unchangedDocument(path displayPath: String, url: URL, maxBytes: Int) -> (Document?, [Diagnostic])? {
+    func unchangedDocument(path displayPath: String, url: URL, maxBytes: Int, status: () -> FileStatus?) -> (Document?, [Diagnostic])? {
         guard let entry = previousStatuses.entries[displayPath], let record = previousRecords[displayPath], record.parseKey == entry.key,
               case .previous(let range) = record.parsed, let previousFile,
-              let status = FileStatus.of(url.path), status == entry.status, status.size <= UInt64(maxBytes) else { return nil }
+              let status = status(), status == entry.status, status.size <= UInt64(maxBytes) else { return nil }
         var reader = CacheReader(UnsafeRawBufferPointer(rebasing: previous[range]), displayPath: displayPath)
         let changes = sourceChanges
         let bodyFromFile = { (offset: Int) in

@@ -147,6 +147,8 @@ public enum RegisterLoader {
 
     struct DiscoveredFile: Sendable {
         var url: URL
+        /// The path below the folder it was found in.
+        var relative: String
         var displayPath: String
         var id: String
         var language: String?
@@ -208,7 +210,7 @@ public enum RegisterLoader {
                 message: "The file name `\(name)` is not a valid entry id: ids use lowercase letters, digits and hyphens, and a translation adds a language code (`\(suggestion).nl.md`).",
                 fix: "Rename the file to `\(suggestion.isEmpty ? "my-system" : suggestion).md`."))
         }
-        return .file(DiscoveredFile(url: url, displayPath: displayPath, id: id, language: language))
+        return .file(DiscoveredFile(url: url, relative: relative, displayPath: displayPath, id: id, language: language))
     }
 
     /// Lowercase, ASCII letters and digits, words joined by hyphens.
@@ -231,9 +233,14 @@ public enum RegisterLoader {
     /// Reads one file and parses its YAML (the whole file for settings and schema, the front
     /// matter for Markdown files).
     /// With a cache, a file whose bytes are those of the last run is not parsed again.
-    static func parseDocument(at url: URL, displayPath: String, maxBytes: Int, yamlOnly: Bool, cache: ParseCache? = nil) -> (Document?, [Diagnostic]) {
+    /// `status`: how to find the file's status, when it is found otherwise than by its path.
+    static func parseDocument(at url: URL, displayPath: String, maxBytes: Int, yamlOnly: Bool, cache: ParseCache? = nil,
+                              status: (() -> FileStatus?)? = nil) -> (Document?, [Diagnostic]) {
         // A Markdown file whose status is the one it had with the cache's record is not read.
-        if let cache, !yamlOnly, let unchanged = cache.unchangedDocument(path: displayPath, url: url, maxBytes: maxBytes) { return unchanged }
+        if let cache, !yamlOnly,
+           let unchanged = cache.unchangedDocument(path: displayPath, url: url, maxBytes: maxBytes, status: status ?? { FileStatus.of(url.path) }) {
+            return unchanged
+        }
         let readAt = FileStatus.now()
         let (read, readProblem, status) = SourceFile.readBytesAndStatus(url, displayPath: displayPath, maxBytes: maxBytes)
         guard let bytes = read else { return (nil, readProblem.map { [$0] } ?? []) }
@@ -389,8 +396,12 @@ struct RegisterReader {
         register.fileCount += files.count
         let limit = maxBytes
         let cache = cache
+        // Each file's status is looked up from the open folder: a walk of one name, not the whole path.
+        let folder = open(root.appendingPathComponent(RegisterLayout.systemsFolder).path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if folder >= 0 { close(folder) } }
         let parsed = files.parallelMap { file in
-            RegisterLoader.parseDocument(at: file.url, displayPath: file.displayPath, maxBytes: limit, yamlOnly: false, cache: cache)
+            RegisterLoader.parseDocument(at: file.url, displayPath: file.displayPath, maxBytes: limit, yamlOnly: false, cache: cache,
+                                         status: { folder >= 0 ? FileStatus.of(file.relative, in: folder) : FileStatus.of(file.url.path) })
         }
         for index in files.indices {
             let file = files[index]
