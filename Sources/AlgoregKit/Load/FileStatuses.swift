@@ -76,6 +76,7 @@ struct FileStatuses: Equatable, Sendable {
     /// The magic, the entries sorted by path, then an XXH64 of everything before it.
     func encoded() -> [UInt8] {
         var bytes = Self.magic
+        bytes.reserveCapacity(entries.count * 120)
         CacheWriter.appendCount(entries.count, to: &bytes)
         for path in entries.keys.sorted() {
             let entry = entries[path]!

@@ -46,16 +46,23 @@ public final class LazyFields: @unchecked Sendable {
         whole != nil || decoded!.isMade
     }
 
-    /// One field's value: a summary field without decoding the others.
+    /// One field's value: a summary field without decoding the others. Inlined: fields given
+    /// whole are read on every page of a build from nothing.
+    @inline(__always)
     subscript(key: HashedKey) -> Value? {
         if let whole { return whole[key] }
-        if Self.summaryKeys.contains(where: { $0.hash == key.hash && $0.name == key.name }) { return summary![key] }
-        return decoded!.value[key]
+        return deferredValue(key)
     }
 
+    @inline(__always)
     public subscript(key: String) -> Value? {
         if let whole { return whole[key] }
-        return self[HashedKey(key)]
+        return deferredValue(HashedKey(key))
+    }
+
+    private func deferredValue(_ key: HashedKey) -> Value? {
+        if Self.summaryKeys.contains(where: { $0.hash == key.hash && $0.name == key.name }) { return summary![key] }
+        return decoded!.value[key]
     }
 
     /// The fields with `transform` applied (removing private fields), still not decoded when
