@@ -11,39 +11,46 @@ import Foundation
 /// Reading through `object`, or through `subscript` for any other key, gives exactly what
 /// decoding everything at once gives: the summary is decoded from the same bytes, by the same
 /// code, and transformed (`mapped`) the same way.
-public final class LazyFields: @unchecked Sendable {
+public struct LazyFields: Sendable {
     /// Top-level fields decoded at once from the cache.
     static let summaryKeys: [HashedKey] = ["name", "department", "draft", "status", "risk_category", "domain",
                                            "algorithm_type", "publication_date", "last_change_date"].map(HashedKey.init)
 
-    /// The fields when they were given whole: read in place, with no lock (every build from
-    /// nothing, and every file parsed in this run).
+    /// The fields when they were given whole: read in place (every build from nothing, and
+    /// every file parsed in this run); nothing else is held for them.
     private let whole: Object?
-    /// The summary fields of fields not yet decoded, and all of them once decoded.
-    private let summary: Object?
-    private let decoded: Deferred<Object>?
+    /// Fields not yet decoded: the summary, and all of them once decoded.
+    private let later: Later?
+
+    private final class Later: Sendable {
+        let summary: Object
+        let decoded: Deferred<Object>
+
+        init(summary: Object, decoded: Deferred<Object>) {
+            self.summary = summary
+            self.decoded = decoded
+        }
+    }
 
     init(_ object: Object) {
         whole = object
-        summary = nil
-        decoded = nil
+        later = nil
     }
 
     /// Fields of which only `summary` is decoded; `decode` makes all of them when first needed.
     init(summary: Object, decode: @escaping @Sendable () -> Object) {
         whole = nil
-        self.summary = summary
-        decoded = Deferred(making: decode)
+        later = Later(summary: summary, decoded: Deferred(making: decode))
     }
 
     /// Every field.
     public var object: Object {
-        whole ?? decoded!.value
+        whole ?? later!.decoded.value
     }
 
     /// Whether every field has been decoded (what the tests look at).
     var isDecoded: Bool {
-        whole != nil || decoded!.isMade
+        whole != nil || later!.decoded.isMade
     }
 
     /// One field's value: a summary field without decoding the others. Inlined: fields given
@@ -61,16 +68,16 @@ public final class LazyFields: @unchecked Sendable {
     }
 
     private func deferredValue(_ key: HashedKey) -> Value? {
-        if Self.summaryKeys.contains(where: { $0.hash == key.hash && $0.name == key.name }) { return summary![key] }
-        return decoded!.value[key]
+        if Self.summaryKeys.contains(where: { $0.hash == key.hash && $0.name == key.name }) { return later!.summary[key] }
+        return later!.decoded.value[key]
     }
 
     /// The fields with `transform` applied (removing private fields), still not decoded when
     /// these are not: the summary is transformed at once, the rest when decoded.
     func mapped(_ transform: @escaping @Sendable (Object) -> Object) -> LazyFields {
-        guard let summary, !isDecoded else { return LazyFields(transform(object)) }
-        // Decoded through `self`, which decodes once however many transforms share it.
-        return LazyFields(summary: transform(summary)) { transform(self.object) }
+        guard let later, !isDecoded else { return LazyFields(transform(object)) }
+        // Decoded through `later`, which decodes once however many transforms share it.
+        return LazyFields(summary: transform(later.summary)) { transform(later.decoded.value) }
     }
 
     /// The summary key with this hash and these bytes, if it is one.
