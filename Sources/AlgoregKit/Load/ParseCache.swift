@@ -106,6 +106,8 @@ public final class ParseCache: @unchecked Sendable {
         guard let identity = Self.programIdentity() else { return nil }
         self.identity = identity
         file = folder.appendingPathComponent(Self.fileName)
+        let statusFile = folder.appendingPathComponent(FileStatuses.fileName).path
+        let statuses = Background { MappedFile(statusFile).flatMap { FileStatuses.decode($0.bytes) } ?? FileStatuses() }
         let mapped = MappedFile(file.path)
         if let mapped, let (records, validLength) = Self.index(mapped.bytes, identity: identity) {
             previousFile = mapped
@@ -117,7 +119,7 @@ public final class ParseCache: @unchecked Sendable {
             previousRecords = [:]
             previousIsOurs = false
         }
-        previousStatuses = MappedFile(folder.appendingPathComponent(FileStatuses.fileName).path).flatMap { FileStatuses.decode($0.bytes) } ?? FileStatuses()
+        previousStatuses = statuses.value
     }
 
     static func programIdentity() -> Key? {
@@ -314,28 +316,51 @@ public final class ParseCache: @unchecked Sendable {
         guard all.count >= headerSize, all.starts(with: magic) else { return nil }
         var header = CacheReader(UnsafeRawBufferPointer(rebasing: all[magic.count..<headerSize]), displayPath: "")
         guard header.key() == identity else { return nil }
-        var records: [String: Record] = [:]
+        // The frames first (a length and a checksum each), then each record checked and read
+        // on all cores: at 10,000 systems that is 60 MB to hash before the register is read.
+        var frames: [(offset: Int, start: Int, length: Int, checksum: UInt64)] = []
         var offset = headerSize
         while offset < all.count {
             var frame = CacheReader(UnsafeRawBufferPointer(rebasing: all[offset...]), displayPath: "")
             guard let length = frame.count(), let checksum = frame.word(), length <= all.count - offset - frame.position else { break }
-            let start = offset + frame.position
-            let content = UnsafeRawBufferPointer(rebasing: all[start..<(start + length)])
-            guard XXH64.hash(content, seed: 0) == checksum else { break }
-            var reader = CacheReader(content, displayPath: "")
-            guard let path = reader.string(), let parseKey = reader.key(), let parsed = reader.skipPayload(),
-                  let hasChecks = reader.byte() else { break }
-            var record = Record(parseKey: parseKey, parsed: .previous(parsed.shifted(by: start)), stored: offset..<(start + length))
-            if hasChecks == 1 {
-                guard let checkKey = reader.key(), let checks = reader.skipPayload() else { break }
-                record.checkKey = checkKey
-                record.checks = .previous(checks.shifted(by: start))
-            }
-            records[path] = record
-            offset = start + length
+            frames.append((offset, offset + frame.position, length, checksum))
+            offset += frame.position + length
         }
-        return (records, offset)
+        let base = UncheckedBytes(all)
+        let read = frames.parallelMap { frame in Self.record(in: base.bytes, frame.offset, frame.start, frame.length, checksum: frame.checksum) }
+        var records: [String: Record] = [:]
+        records.reserveCapacity(read.count)
+        var end = headerSize
+        // A damaged record and everything after it are not used.
+        for (frame, record) in zip(frames, read) {
+            guard let (path, record) = record else { break }
+            records[path] = record
+            end = frame.start + frame.length
+        }
+        return (records, end)
     }
+
+    /// The record in `all[start..<start + length]` (framed from `offset`), if its checksum holds.
+    private static func record(in all: UnsafeRawBufferPointer, _ offset: Int, _ start: Int, _ length: Int, checksum: UInt64) -> (String, Record)? {
+        let content = UnsafeRawBufferPointer(rebasing: all[start..<(start + length)])
+        guard XXH64.hash(content, seed: 0) == checksum else { return nil }
+        var reader = CacheReader(content, displayPath: "")
+        guard let path = reader.string(), let parseKey = reader.key(), let parsed = reader.skipPayload(),
+              let hasChecks = reader.byte() else { return nil }
+        var record = Record(parseKey: parseKey, parsed: .previous(parsed.shifted(by: start)), stored: offset..<(start + length))
+        if hasChecks == 1 {
+            guard let checkKey = reader.key(), let checks = reader.skipPayload() else { return nil }
+            record.checkKey = checkKey
+            record.checks = .previous(checks.shifted(by: start))
+        }
+        return (path, record)
+    }
+}
+
+/// Mapped bytes handed to the threads that read them; they stay mapped meanwhile.
+private struct UncheckedBytes: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 }
 
 private extension Range<Int> {
