@@ -130,16 +130,8 @@ public final class ParseCache: @unchecked Sendable {
 
     /// The document (or the problems) reading `displayPath` gave when its bytes were the same.
     func document(path displayPath: String, url: URL, key: Key, bytes: UnsafeRawBufferPointer) -> (Document?, [Diagnostic])? {
-        guard let record = previousRecords[displayPath], record.parseKey == key, case .previous(let range) = record.parsed else { return nil }
-        guard let previousFile else { return nil }
-        var reader = CacheReader(UnsafeRawBufferPointer(rebasing: previous[range]), displayPath: displayPath)
-        guard var decoded = reader.document(url: url, source: bytes, deferringFrom: (previousFile, range.lowerBound)) else { return nil }
-        decoded.0?.contentKey = key
-        lock.withLock {
-            records[displayPath] = record
-            reusedDocuments += 1
-        }
-        return decoded
+        guard let record = previousRecords[displayPath], record.parseKey == key else { return nil }
+        return reuse(record, path: displayPath, url: url, key: key, source: bytes)
     }
 
     /// The document the file at `displayPath` gave, without reading it, when its status is
@@ -147,18 +139,24 @@ public final class ParseCache: @unchecked Sendable {
     /// is read from the file when something reads it.
     func unchangedDocument(path displayPath: String, url: URL, maxBytes: Int, status: () -> FileStatus?) -> (Document?, [Diagnostic])? {
         guard let entry = previousStatuses.entries[displayPath], let record = previousRecords[displayPath], record.parseKey == entry.key,
-              case .previous(let range) = record.parsed, let previousFile,
               let status = status(), status == entry.status, status.size <= UInt64(maxBytes) else { return nil }
-        var reader = CacheReader(UnsafeRawBufferPointer(rebasing: previous[range]), displayPath: displayPath)
         let changes = sourceChanges
-        let bodyFromFile = { (offset: Int) in
+        return reuse(record, path: displayPath, url: url, key: entry.key, source: nil, keeping: entry) { offset in
             Deferred(making: { Self.body(of: url, displayPath: displayPath, key: entry.key, from: offset, changes: changes) })
         }
-        guard var decoded = reader.document(url: url, source: nil, deferringFrom: (previousFile, range.lowerBound), bodyFromFile: bodyFromFile) else { return nil }
-        decoded.0?.contentKey = entry.key
+    }
+
+    /// The previous run's record as this run's: its document, with the body cut from `source`
+    /// or, without it, from the file when read (`bodyFromFile`); `status` kept for the next run.
+    private func reuse(_ record: Record, path displayPath: String, url: URL, key: Key, source: UnsafeRawBufferPointer?,
+                       keeping status: FileStatuses.Entry? = nil, bodyFromFile: ((Int) -> Deferred<String>)? = nil) -> (Document?, [Diagnostic])? {
+        guard case .previous(let range) = record.parsed, let previousFile else { return nil }
+        var reader = CacheReader(UnsafeRawBufferPointer(rebasing: previous[range]), displayPath: displayPath)
+        guard var decoded = reader.document(url: url, source: source, deferringFrom: (previousFile, range.lowerBound), bodyFromFile: bodyFromFile) else { return nil }
+        decoded.0?.contentKey = key
         lock.withLock {
             records[displayPath] = record
-            statuses.entries[displayPath] = entry
+            if let status { statuses.entries[displayPath] = status }
             reusedDocuments += 1
         }
         return decoded
