@@ -87,17 +87,14 @@ struct FileStatuses: Equatable, Sendable {
             }
             CacheWriter.appendKey(entry.key, to: &bytes)
         }
-        let checksum = bytes.withUnsafeBytes { XXH64.hash($0, seed: 0) }
-        withUnsafeBytes(of: checksum.littleEndian) { bytes.append(contentsOf: $0) }
+        CacheWriter.seal(&bytes)
         return bytes
     }
 
     /// nil for anything but an intact file.
     static func decode(_ bytes: UnsafeRawBufferPointer) -> FileStatuses? {
-        guard bytes.count >= magic.count + 8, bytes.starts(with: magic) else { return nil }
-        let body = UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count - 8)])
-        guard XXH64.hash(body, seed: 0) == UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)) else { return nil }
-        var reader = CacheReader(UnsafeRawBufferPointer(rebasing: body[magic.count...]), displayPath: "")
+        guard let body = CacheReader.sealed(bytes, magic: magic) else { return nil }
+        var reader = CacheReader(body, displayPath: "")
         guard let count = reader.boundedCount() else { return nil }
         var statuses = FileStatuses()
         statuses.entries.reserveCapacity(count)

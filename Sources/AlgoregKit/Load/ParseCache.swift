@@ -246,19 +246,23 @@ public final class ParseCache: @unchecked Sendable {
         if !written || rename(staging.path, file.path) != 0 { unlink(staging.path) }
     }
 
-    /// Writes the files' statuses anew (through a rename) when they are not the previous run's.
+    /// Writes the files' statuses anew when they are not the previous run's.
     private func saveStatuses() {
         let statuses = lock.withLock { self.statuses }
         guard statuses != previousStatuses else { return }
-        let folder = file.deletingLastPathComponent()
-        Self.makeFolder(folder)
-        let path = folder.appendingPathComponent(FileStatuses.fileName).path
-        let staging = path + ".\(getpid())"
+        Self.replace(file.deletingLastPathComponent().appendingPathComponent(FileStatuses.fileName), with: statuses.encoded())
+    }
+
+    /// Writes a small file of the cache folder whole, through a staged file and a rename, readable
+    /// only by its owner; a failure only means the next run finds nothing to reuse.
+    static func replace(_ file: URL, with bytes: [UInt8]) {
+        makeFolder(file.deletingLastPathComponent())
+        let staging = file.path + ".\(getpid())"
         let descriptor = open(staging, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { return }
-        let written = writeAll(statuses.encoded(), to: descriptor)
+        let written = bytes.withUnsafeBufferPointer { SiteOutput.writeAll($0, to: descriptor) } == nil
         close(descriptor)
-        if !written || rename(staging, path) != 0 { unlink(staging) }
+        if !written || rename(staging, file.path) != 0 { unlink(staging) }
     }
 
     /// One record: its length, its checksum, then the path, the parse and the checks.
@@ -397,6 +401,12 @@ struct CacheWriter {
         bytes.append(contentsOf: text.utf8)
     }
 
+    /// Ends a whole-file encoding with an XXH64 of everything before it (`CacheReader.sealed`).
+    static func seal(_ bytes: inout [UInt8]) {
+        let checksum = bytes.withUnsafeBytes { XXH64.hash($0, seed: 0) }
+        withUnsafeBytes(of: checksum.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
     static func appendKey(_ key: ParseCache.Key, to bytes: inout [UInt8]) {
         withUnsafeBytes(of: key.hash.littleEndian) { bytes.append(contentsOf: $0) }
         withUnsafeBytes(of: key.length.littleEndian) { bytes.append(contentsOf: $0) }
@@ -502,6 +512,15 @@ struct CacheReader {
     init(_ bytes: UnsafeRawBufferPointer, displayPath: String) {
         self.bytes = bytes
         self.displayPath = displayPath
+    }
+
+    /// What follows `magic` in a file `CacheWriter.seal` ended, when it starts with `magic` and
+    /// its checksum holds; nil for anything else.
+    static func sealed(_ bytes: UnsafeRawBufferPointer, magic: [UInt8]) -> UnsafeRawBufferPointer? {
+        guard bytes.count >= magic.count + 8, bytes.starts(with: magic) else { return nil }
+        let body = UnsafeRawBufferPointer(rebasing: bytes[..<(bytes.count - 8)])
+        guard XXH64.hash(body, seed: 0) == UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)) else { return nil }
+        return UnsafeRawBufferPointer(rebasing: body[magic.count...])
     }
 
     var isAtEnd: Bool { offset >= bytes.count }

@@ -80,18 +80,15 @@ struct PartIndex: Sendable {
                 }
             }
         }
-        let checksum = bytes.withUnsafeBytes { XXH64.hash($0, seed: 0) }
-        withUnsafeBytes(of: checksum.littleEndian) { bytes.append(contentsOf: $0) }
+        CacheWriter.seal(&bytes)
         return bytes
     }
 
     /// nil for anything but an intact index.
     static func decode(_ bytes: [UInt8]) -> PartIndex? {
-        guard bytes.count >= magic.count + 8, bytes.starts(with: magic) else { return nil }
-        return bytes.withUnsafeBytes { raw -> PartIndex? in
-            let body = UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 8)])
-            guard XXH64.hash(body, seed: 0) == UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: raw.count - 8, as: UInt64.self)) else { return nil }
-            var reader = CacheReader(UnsafeRawBufferPointer(rebasing: body[magic.count...]), displayPath: "")
+        bytes.withUnsafeBytes { raw -> PartIndex? in
+            guard let body = CacheReader.sealed(raw, magic: magic) else { return nil }
+            var reader = CacheReader(body, displayPath: "")
             var index = PartIndex()
             guard let started = reader.word(), let fileCount = reader.boundedCount() else { return nil }
             index.commitStarted = Int64(bitPattern: started)

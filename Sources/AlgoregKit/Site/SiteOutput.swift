@@ -182,14 +182,7 @@ struct SiteOutput {
         /// Written through a staged file; a failure only means the next build copies nothing.
         func save() {
             guard let file else { return }
-            let bytes = lock.withLock { made.encoded() }
-            ParseCache.makeFolder(file.deletingLastPathComponent())
-            let staging = file.path + ".\(getpid())"
-            let descriptor = open(staging, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else { return }
-            let written = bytes.withUnsafeBufferPointer { SiteOutput.writeAll($0, to: descriptor) } == nil
-            close(descriptor)
-            if !written || rename(staging, file.path) != 0 { unlink(staging) }
+            ParseCache.replace(file, with: lock.withLock { made.encoded() })
         }
 
         /// The previous build's card digests in `language`, by system part key.
@@ -207,9 +200,8 @@ struct SiteOutput {
         }
 
         func commitStarts() {
-            var now = timespec()
-            clock_gettime(CLOCK_REALTIME, &now)
-            lock.withLock { made.commitStarted = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) }
+            let now = FileStatus.now()
+            lock.withLock { made.commitStarted = now }
         }
 
         func record(_ relative: String, _ file: PartIndex.File) {
@@ -636,8 +628,7 @@ struct SiteOutput {
     /// When a folder's entries last changed (its modification time), in nanoseconds since 1970.
     private static func lastChanged(_ name: String, in folder: Int32) -> Int64? {
         var info = stat()
-        guard fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
-        return Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        return fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 ? FileStatus(info).modified : nil
     }
 
     func abandon() {
