@@ -158,4 +158,43 @@ import Testing
             try expectSameAsABuildFromNothing(registry, output)
         }
     }
+
+    /// Sets the times of every folder below `root` (and `root`) an hour back, as if the build
+    /// that wrote them had finished long ago.
+    func ageFolders(_ root: URL) throws {
+        let hourAgo = Date().addingTimeInterval(-3600)
+        let folders = try #require(FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isDirectoryKey]))
+        var all = [root]
+        for case let url as URL in folders where (try url.resourceValues(forKeys: [.isDirectoryKey])).isDirectory == true { all.append(url) }
+        for folder in all { try FileManager.default.setAttributes([.modificationDate: hourAgo], ofItemAtPath: folder.path) }
+    }
+
+    func inode(_ url: URL) throws -> UInt64 {
+        try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.systemFileNumber] as? UInt64)
+    }
+
+    @Test func aPageFolderNobodyChangedSinceThePreviousBuildIsKeptUnreadAndAChangedOneIsLookedInto() throws {
+        try TestSupport.withTemporaryFolder { folder in
+            let registry = try TestSupport.copyExampleRegistry(into: folder)
+            let output = folder.appendingPathComponent("Site")
+            _ = try build(registry, into: output)
+            let ids = try TestSupport.systemIDs(in: registry)
+            try #require(ids.count >= 3)
+            try ageFolders(output)
+            // Since then: one page deleted, a stray file put beside another; each changes its
+            // folder's time. The third system's folders are as the build left them.
+            let deleted = output.appendingPathComponent("systems/\(ids[0])/index.html")
+            try FileManager.default.removeItem(at: deleted)
+            let stray = output.appendingPathComponent("nl/systems/\(ids[1])/notes.txt")
+            try TestSupport.write("mine\n", to: stray)
+            let untouched = output.appendingPathComponent("systems/\(ids[2])/index.html")
+            let untouchedInode = try inode(untouched)
+
+            _ = try build(registry, into: output)
+            #expect(FileManager.default.fileExists(atPath: deleted.path))
+            #expect(!FileManager.default.fileExists(atPath: stray.path))
+            #expect(try inode(untouched) == untouchedInode, "an unchanged system's page stays the file it was")
+            try expectSameAsABuildFromNothing(registry, output)
+        }
+    }
 }

@@ -295,6 +295,7 @@ public enum SiteBuilder {
         files += reportPaths.files
         timer.lap("  404 and reports")
         // Systems: every language's page and the JSON, rendered on all cores.
+        let unchangedBefore = output.unchangedBefore
         let results = Array(register.systems.indices).parallelMap { position -> Swift.Result<[String], SiteOutput.Failure> in
             let system = register.systems[position]
             do throws(SiteOutput.Failure) {
@@ -304,7 +305,8 @@ public enum SiteBuilder {
                 // and the JSON in the output are what this build would write.
                 // Each page's folder holds only the page (the layout is in the fingerprint).
                 if let sourceKey, let previous = previousKeys[system.id], previous.source == sourceKey,
-                   output.keepPrevious(all: [OpenData.systemJSON(system.id)] + paths.map(SiteLayout.file(for:)), folders: paths.map(SiteLayout.folder(for:))) {
+                   output.keepPrevious(all: [OpenData.systemJSON(system.id)] + paths.map(SiteLayout.file(for:)),
+                                       soleIn: [nil] + paths.map(SiteLayout.folder(for:)), unchangedBefore: unchangedBefore) {
                     output.pageKeys.record(system.id, previous)
                     return .success(paths)
                 }

@@ -56,13 +56,15 @@ struct SiteOutput {
             for descriptor in descriptors.values where descriptor >= 0 { close(descriptor) }
         }
 
-        /// The open grandparent folder of `relative` and the path from it; the output itself
-        /// (`root`) and `relative` when the file is less than two folders deep or the folder
-        /// cannot be opened.
-        func open(grandparentOf relative: String, in root: Int32) -> (folder: Int32, rest: String) {
+        /// The open folder `levels` above `relative` and the path from it; the output itself
+        /// (`root`) and `relative` when `relative` is not that deep or the folder cannot be opened.
+        func open(_ levels: Int, above relative: String, in root: Int32) -> (folder: Int32, rest: String) {
             let utf8 = relative.utf8
-            guard let last = utf8.lastIndex(of: UInt8(ascii: "/")),
-                  let cut = utf8[..<last].lastIndex(of: UInt8(ascii: "/")) else { return (root, relative) }
+            var cut = utf8.endIndex
+            for _ in 0..<levels {
+                guard let slash = utf8[..<cut].lastIndex(of: UInt8(ascii: "/")) else { return (root, relative) }
+                cut = slash
+            }
             let folder = relative[..<cut]
             let descriptor = lock.withLock {
                 if let known = descriptors[folder] { return known }
@@ -114,7 +116,7 @@ struct SiteOutput {
             return paths[relative] == true
         }
 
-        /// Folders whose every file (by the site's layout) this build kept from the previous one.
+        /// Folders that hold only files this build kept from the previous one, unchanged since.
         private var keptFolders: Set<String> = []
 
         /// Files kept from the previous build and folders that hold only such files, at once.
@@ -306,11 +308,29 @@ struct SiteOutput {
         return true
     }
 
-    /// Keeps `files` of the previous build, and `folders` as holding only such files, when
-    /// every one of the files is there; else keeps none (a system's pages and JSON).
-    func keepPrevious(all files: [String], folders: [String]) -> Bool {
-        guard files.allSatisfy(isInPrevious) else { return false }
-        madeFiles.recordKept(files: files, folders: folders)
+    /// Nanoseconds since 1970, a second before the previous build's commit began: a folder of
+    /// the output last changed before then holds what that build left in it (the second
+    /// allows for file systems whose times are coarse).
+    var unchangedBefore: Int64 { parts.previousCommitStarted - 1_000_000_000 }
+
+    /// Keeps `files` of the previous build when every one of them is there; else keeps none (a
+    /// system's pages and JSON). `soleIn`: for each file, the folder that holds only it (by the
+    /// site's layout), if any. Such a folder that nobody changed since the previous build
+    /// (`unchangedBefore`) still holds its file: one look at the folder, which the commit's
+    /// prune then need not read, instead of one at the file and one at the folder.
+    func keepPrevious(all files: [String], soleIn folders: [String?], unchangedBefore: Int64) -> Bool {
+        var unchanged: [String] = [], looseFiles: [String] = []
+        for (file, folder) in zip(files, folders) {
+            if let folder, isUnchanged(folder: folder, before: unchangedBefore) {
+                unchanged.append(folder)
+            } else if isInPrevious(file) {
+                looseFiles.append(file)
+            } else {
+                return false
+            }
+        }
+        // The prune does not look into an unchanged folder, so its file needs no record.
+        madeFiles.recordKept(files: looseFiles, folders: unchanged)
         return true
     }
 
@@ -318,8 +338,16 @@ struct SiteOutput {
         guard previousFolder.descriptor >= 0 else { return false }
         // Looked up from the file's grandparent folder, opened once: `systems/<id>/index.html`
         // from `systems/`, a walk of two names instead of three, 30,000 times at 10,000 systems.
-        let (folder, rest) = previousFolders.open(grandparentOf: relative, in: previousFolder.descriptor)
+        let (folder, rest) = previousFolders.open(2, above: relative, in: previousFolder.descriptor)
         return faccessat(folder, rest, F_OK, 0) == 0
+    }
+
+    private func isUnchanged(folder relative: String, before limit: Int64) -> Bool {
+        guard previousFolder.descriptor >= 0 else { return false }
+        let (parent, name) = previousFolders.open(1, above: relative, in: previousFolder.descriptor)
+        var info = stat()
+        return fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+            && FileStatus(info).modified < limit
     }
 
     /// A file this build has written, or kept from the previous build.
@@ -459,7 +487,6 @@ struct SiteOutput {
     /// holds none, so a commit cut short makes the next build render every page again.
     func commit() throws(Failure) {
         var timer = PhaseTimer()
-        let unchangedBefore = parts.previousCommitStarted - 1_000_000_000
         parts.commitStarts()
         let keys = pageKeys.sorted.map { "\(Self.pageKeyPrefix)\($0.id) \($0.key.markerLine)\n" }.joined()
             + listKeys.sorted.map { "\(Self.listKeyPrefix)\($0.id) \($0.key.pages)\n" }.joined()
@@ -492,7 +519,7 @@ struct SiteOutput {
         let root = open(output.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard root >= 0 else { throw commitFailure(errno) }
         defer { close(root) }
-        if case .failed(let code) = prune(root, relative: "", unchangedBefore: unchangedBefore, made: madeFiles.snapshot()) { throw commitFailure(code) }
+        if case .failed(let code) = prune(root, relative: "", made: madeFiles.snapshot()) { throw commitFailure(code) }
         timer.lap("  prune")
         try replaceMarker(Self.markerText + keys)
         abandon()
@@ -581,17 +608,17 @@ struct SiteOutput {
 
     /// Deletes the files below `folder` that this build did not make, and the folders that
     /// leaves empty; keeps the marker and the files a repository keeps in its `Site/`.
-    /// `unchangedBefore` (nanoseconds since 1970, a second before the previous build's commit
-    /// began): a folder whose files this build all kept and that nobody changed since then holds
-    /// only them, so it is not read (20,000 system page folders at 10,000 systems).
+    /// A folder that holds only files this build kept, unchanged since the previous build
+    /// (`keepPrevious(all:soleIn:unchangedBefore:)`), is not read (20,000 system page folders
+    /// at 10,000 systems).
     /// Every name is looked up relative to its open folder: at 10,000 systems the prune
     /// looks at 20,000 folders, and the kernel would otherwise walk each whole path again.
-    private func prune(_ folder: Int32, relative: String, unchangedBefore: Int64, made: MadeFiles.Snapshot) -> Pruned {
+    private func prune(_ folder: Int32, relative: String, made: MadeFiles.Snapshot) -> Pruned {
         guard let names = Self.entries(of: folder) else { return .failed(errno) }
         // Folders of a system each (10,000 in `systems/` at 10,000 systems) on all cores.
         let outcomes = names.count >= 256
-            ? names.parallelMap { pruneEntry($0.name, isFolder: $0.isFolder, in: folder, relative: relative, unchangedBefore: unchangedBefore, made: made) }
-            : names.map { pruneEntry($0.name, isFolder: $0.isFolder, in: folder, relative: relative, unchangedBefore: unchangedBefore, made: made) }
+            ? names.parallelMap { pruneEntry($0.name, isFolder: $0.isFolder, in: folder, relative: relative, made: made) }
+            : names.map { pruneEntry($0.name, isFolder: $0.isFolder, in: folder, relative: relative, made: made) }
         var holdsFiles = false
         for outcome in outcomes {
             switch outcome {
@@ -604,15 +631,14 @@ struct SiteOutput {
     }
 
     /// One entry of a folder being pruned: kept (`holdsFiles`), deleted (`empty`), or failed.
-    private func pruneEntry(_ name: String, isFolder: Bool, in folder: Int32, relative: String, unchangedBefore: Int64,
-                            made: MadeFiles.Snapshot) -> Pruned {
+    private func pruneEntry(_ name: String, isFolder: Bool, in folder: Int32, relative: String, made: MadeFiles.Snapshot) -> Pruned {
         let child = relative.isEmpty ? name : relative + "/" + name
         if relative.isEmpty && (name == Self.marker || Self.keptFiles.contains(name)) { return .holdsFiles }
         if isFolder {
-            if made.keptFolders.contains(child) && Self.lastChanged(name, in: folder).map({ $0 < unchangedBefore }) == true { return .holdsFiles }
+            if made.keptFolders.contains(child) { return .holdsFiles }
             let inner = openat(folder, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
             guard inner >= 0 else { return .failed(errno) }
-            let pruned = prune(inner, relative: child, unchangedBefore: unchangedBefore, made: made)
+            let pruned = prune(inner, relative: child, made: made)
             close(inner)
             switch pruned {
             case .failed: return pruned
@@ -623,12 +649,6 @@ struct SiteOutput {
         if made.paths[child] != nil { return .holdsFiles }
         if unlinkat(folder, name, 0) != 0 && errno != ENOENT { return .failed(errno) }
         return .empty
-    }
-
-    /// When a folder's entries last changed (its modification time), in nanoseconds since 1970.
-    private static func lastChanged(_ name: String, in folder: Int32) -> Int64? {
-        var info = stat()
-        return fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 ? FileStatus(info).modified : nil
     }
 
     func abandon() {
