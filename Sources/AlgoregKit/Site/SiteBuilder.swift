@@ -77,8 +77,12 @@ public enum SiteBuilder {
         // `git log` runs while the files are read and checked: it waits on another process.
         let history = Background { History.read(registerFolder: URL(fileURLWithPath: options.registry)) }
         var sourceChanges: SourceChanges?
+        var cacheSaved: Background<Void>?
+        // Before returning: the parse cache is saved while the pages are made.
+        defer { _ = cacheSaved?.value }
         func publicRegister() throws(SiteOutput.Failure) -> PublicRegister? {
-            let validation = RegisterValidator.validate(options.registry, options: options.validation)
+            let validation: ValidationResult
+            (validation, cacheSaved) = RegisterValidator.validateSavingInBackground(options.registry, options: options.validation)
             timer.lap("load and validate")
             checkedFiles = validation.checkedFiles
             diagnostics = validation.diagnostics
@@ -296,7 +300,7 @@ public enum SiteBuilder {
         timer.lap("  404 and reports")
         // Systems: every language's page and the JSON, rendered on all cores.
         let unchangedBefore = output.unchangedBefore
-        let results = Array(register.systems.indices).parallelMap { position -> Swift.Result<[String], SiteOutput.Failure> in
+        let results = Array(register.systems.indices).parallelMap { position -> Swift.Result<(paths: [String], key: SiteOutput.PageKey), SiteOutput.Failure> in
             let system = register.systems[position]
             do throws(SiteOutput.Failure) {
                 let paths = layout.languages.map { layout.path(SiteLayout.system(system.id), language: $0) }
@@ -307,8 +311,7 @@ public enum SiteBuilder {
                 if let sourceKey, let previous = previousKeys[system.id], previous.source == sourceKey,
                    output.keepPrevious(all: [OpenData.systemJSON(system.id)] + paths.map(SiteLayout.file(for:)),
                                        soleIn: [nil] + paths.map(SiteLayout.folder(for:)), unchangedBefore: unchangedBefore) {
-                    output.pageKeys.record(system.id, previous)
-                    return .success(paths)
+                    return .success((paths, previous))
                 }
                 let json = OpenData.systemValue(system, register: register, layout: layout)
                 let jsonText = json.jsonText(pretty: true)
@@ -327,25 +330,28 @@ public enum SiteBuilder {
                     }
                     if cached == nil { cache?.store(rendered, for: key) }
                 }
-                output.pageKeys.record(system.id, SiteOutput.PageKey(pages: key, source: sourceKey))
                 if !(unchanged && output.keepPrevious(OpenData.systemJSON(system.id))) {
                     try output.write(OpenData.systemJSON(system.id), jsonText + "\n")
                 }
-                return .success(paths)
+                return .success((paths, SiteOutput.PageKey(pages: key, source: sourceKey)))
             } catch {
                 return .failure(error)
             }
         }
         timer.lap("  system pages")
+        var systemKeys: [(id: String, key: SiteOutput.PageKey)] = []
+        systemKeys.reserveCapacity(results.count)
         for (system, result) in zip(register.systems, results) {
             switch result {
             case .success(let written):
-                for path in written { pagePaths.append((path, system.lastUpdated)) }
-                files += written.count + 1
+                for path in written.paths { pagePaths.append((path, system.lastUpdated)) }
+                files += written.paths.count + 1
+                systemKeys.append((system.id, written.key))
             case .failure(let failure):
                 throw failure
             }
         }
+        output.systemKeys.set(systemKeys)
         let siteTitle = contexts.strings(layout.defaultLanguage)["site_title"] ?? "Algorithm register"
         let organization = register.settings.organization.text(layout.defaultLanguage, fallback: layout.defaultLanguage)
         let sitemapPaths = pagePaths

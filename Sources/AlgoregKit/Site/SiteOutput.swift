@@ -15,8 +15,9 @@ struct SiteOutput {
     let output: URL
     let staging: URL
     let displayOutput: String
-    /// System id -> the key of its pages in this build, written into the marker at commit.
-    let pageKeys = PageKeys()
+    /// Each system's id and the key of its pages in this build, in the register's order (by
+    /// id), written into the marker at commit.
+    let systemKeys = SystemKeys()
     /// List page file -> the key of its context (`PageContexts.key`), written there too.
     let listKeys = PageKeys()
     /// Every file of this build, staged or kept: the commit deletes the output's others.
@@ -89,6 +90,21 @@ struct SiteOutput {
         var sorted: [(id: String, key: PageKey)] {
             lock.lock(); defer { lock.unlock() }
             return keys.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
+    }
+
+    /// Set once every system's pages are made: 10,000 records under a lock, and sorting them
+    /// by id, cost more than the rest of the commit's bookkeeping.
+    final class SystemKeys: @unchecked Sendable {
+        private let lock = NSLock()
+        private var keys: [(id: String, key: PageKey)] = []
+
+        func set(_ keys: [(id: String, key: PageKey)]) {
+            lock.withLock { self.keys = keys }
+        }
+
+        var all: [(id: String, key: PageKey)] {
+            lock.withLock { keys }
         }
     }
 
@@ -488,7 +504,7 @@ struct SiteOutput {
     func commit() throws(Failure) {
         var timer = PhaseTimer()
         parts.commitStarts()
-        let keys = pageKeys.sorted.map { "\(Self.pageKeyPrefix)\($0.id) \($0.key.markerLine)\n" }.joined()
+        let keys = systemKeys.all.map { "\(Self.pageKeyPrefix)\($0.id) \($0.key.markerLine)\n" }.joined()
             + listKeys.sorted.map { "\(Self.listKeyPrefix)\($0.id) \($0.key.pages)\n" }.joined()
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: output.path, isDirectory: &isFolder), isFolder.boolValue else {

@@ -34,21 +34,34 @@ public struct ValidationOptions: Sendable {
 /// Load -> schema check -> register-wide checks -> typed model.
 public enum RegisterValidator {
     public static func validate(_ registryPath: String, options: ValidationOptions = ValidationOptions()) -> ValidationResult {
+        let (result, saving) = validateSavingInBackground(registryPath, options: options)
+        _ = saving?.value
+        return result
+    }
+
+    /// `validate`, with the parse cache saved on another thread while the caller goes on (a
+    /// build renders meanwhile); the caller waits for `saving` before it exits.
+    static func validateSavingInBackground(_ registryPath: String, options: ValidationOptions) -> (ValidationResult, saving: Background<Void>?) {
         var timer = PhaseTimer()
         let cache = options.reusesParsedFiles ? ParseCache.forRegister(registryPath) : nil
         timer.lap("  cache opened")
-        return validate(registryPath, options: options, cache: cache)
+        let result = validateLeavingCacheUnsaved(registryPath, options: options, cache: cache)
+        return (result, cache.map { cache in Background { cache.save() } })
     }
 
     static func validate(_ registryPath: String, options: ValidationOptions, cache: ParseCache?) -> ValidationResult {
+        let result = validateLeavingCacheUnsaved(registryPath, options: options, cache: cache)
+        cache?.save()
+        return result
+    }
+
+    private static func validateLeavingCacheUnsaved(_ registryPath: String, options: ValidationOptions, cache: ParseCache?) -> ValidationResult {
         var timer = PhaseTimer()
         let loaded = RegisterLoader.load(registryPath, cache: cache)
         timer.lap("  load")
         var result = validate(loaded, options: options, cache: cache)
         result.sourceChanges = cache?.sourceChanges
         timer.lap("  checks")
-        cache?.save()
-        timer.lap("  cache saved")
         return result
     }
 
