@@ -17,6 +17,24 @@ import Testing
         #expect(output.hasSuffix("1 error and 1 warning (2 files checked).\n"))
     }
 
+    @Test func thousandsOfProblemsPrintInReadingOrderWithEachFilesLinesOnce() {
+        // Rendered in runs on all cores: the runs join in order and a file is never split.
+        let many = (0..<1500).map { index in
+            Diagnostic(file: "Registry/systems/s\(String(format: "%04d", index / 3)).md", location: SourceLocation(line: 1 + index % 3, column: 1),
+                       code: .notAllowedValue, message: "Problem \(index % 3).")
+        }
+        let output = DiagnosticPrinter.render(many.shuffled(), format: .text, checkedFiles: 500) { path in "line one of \(path)\nline two\nline three\n" }
+        let headers = output.split(separator: "\n").filter { $0.hasPrefix("Registry/") }
+        #expect(headers.count == 1500)
+        #expect(headers == headers.sorted { a, b in
+            let (fa, la) = (a.split(separator: ":")[0], Int(a.split(separator: ":")[1])!)
+            let (fb, lb) = (b.split(separator: ":")[0], Int(b.split(separator: ":")[1])!)
+            return fa != fb ? fa < fb : la < lb
+        })
+        #expect(output.components(separatedBy: " 1 | line one of Registry/systems/s0321.md\n").count == 2)
+        #expect(output.hasSuffix("\n1500 errors and 0 warnings (500 files checked).\n"))
+    }
+
     @Test func jsonIsDocumentedShape() throws {
         let output = DiagnosticPrinter.render(diagnostics, format: .json, checkedFiles: 2)
         let document = try Value.parseJSON(Array(output.utf8))

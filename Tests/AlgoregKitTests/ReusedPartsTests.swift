@@ -27,7 +27,7 @@ import Testing
         writer.finish()
         #expect(writer.failedWith == nil)
         let identity = try #require(FileIdentity.of(descriptor: descriptor))
-        return (PartIndex.File(identity: identity, parts: writer.parts), writer.reusedParts)
+        return (PartIndex.File(identity: identity, parts: writer.parts, gaps: writer.gaps), writer.reusedParts)
     }
 
     func key(_ name: String) -> PartKey { PartKey(name, context: "test") }
@@ -76,8 +76,8 @@ import Testing
     @Test func theIndexReadsBackAndAnythingDamagedReadsAsNone() throws {
         var index = PartIndex()
         index.files["data/register.csv"] = PartIndex.File(identity: "1:2:3:4.5", parts: [
-            PartIndex.Part(key: key("a"), offset: 10, length: 300), PartIndex.Part(key: key("b"), offset: 1 << 40, length: 0),
-        ])
+            PartIndex.Part(key: key("a"), offset: 10, length: 300), PartIndex.Part(key: key("b"), offset: 1 << 40, length: 0, gap: 1),
+        ], gaps: [Array(",\n".utf8), []])
         index.files["data/register.json"] = PartIndex.File(identity: "", parts: [])
         let bytes = index.encoded()
         #expect(PartIndex.decode(bytes)?.files == index.files)

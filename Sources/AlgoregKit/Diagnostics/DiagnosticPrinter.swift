@@ -16,7 +16,7 @@ public enum DiagnosticPrinter {
     /// Renders diagnostics in reading order. `sources` gives the text of files for the caret
     /// lines; files not given are read from disk when needed.
     public static func render(_ diagnostics: [Diagnostic], format: DiagnosticFormat, checkedFiles: Int,
-                              sourceText: (String) -> String? = { path in
+                              sourceText: @escaping @Sendable (String) -> String? = { path in
                                   // Decode leniently: the file may be the one with invalid UTF-8.
                                   FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
                               }) -> String {
@@ -37,7 +37,30 @@ public enum DiagnosticPrinter {
         return "\(count(errors, "error")) and \(count(warnings, "warning")) (\(files))."
     }
 
-    static func text(_ diagnostics: [Diagnostic], checkedFiles: Int, sourceText: (String) -> String?) -> String {
+    static func text(_ diagnostics: [Diagnostic], checkedFiles: Int, sourceText: @escaping @Sendable (String) -> String?) -> String {
+        // Thousands of warnings (a register most of whose entries lack a translation) are
+        // rendered on all cores, in runs that each hold whole files.
+        let runs = fileRuns(diagnostics, most: diagnostics.count >= 512 ? 16 : 1)
+        let rendered = runs.count > 1 ? runs.parallelMap { text(diagnostics[$0], sourceText: sourceText) } : runs.map { text(diagnostics[$0], sourceText: sourceText) }
+        return rendered.joined() + summary(diagnostics, checkedFiles: checkedFiles) + "\n"
+    }
+
+    /// At most `most` ranges of `diagnostics` (sorted by file) of about the same size, none
+    /// splitting one file's.
+    static func fileRuns(_ diagnostics: [Diagnostic], most: Int) -> [Range<Int>] {
+        let size = max(1, diagnostics.count / most)
+        var runs: [Range<Int>] = []
+        var start = 0
+        while start < diagnostics.count {
+            var end = min(diagnostics.count, start + size)
+            while end < diagnostics.count && diagnostics[end].file == diagnostics[end - 1].file { end += 1 }
+            runs.append(start..<end)
+            start = end
+        }
+        return runs
+    }
+
+    private static func text(_ diagnostics: ArraySlice<Diagnostic>, sourceText: (String) -> String?) -> String {
         var output = ""
         var cache: [String: [Substring]] = [:]
         for diagnostic in diagnostics {
@@ -60,7 +83,6 @@ public enum DiagnosticPrinter {
             if let fix = diagnostic.fix { output += "  fix: \(fix)\n" }
             output += "\n"
         }
-        output += summary(diagnostics, checkedFiles: checkedFiles) + "\n"
         return output
     }
 

@@ -38,8 +38,9 @@ struct ByteSink {
         guard let key, let writer else { return try make(&self) }
         if writer.reuse(key, buffered: &bytes) { return }
         let start = writer.position(buffered: bytes.count)
+        let gap = writer.gap(before: start, buffered: bytes)
         try make(&self)
-        writer.record(key, offset: start, length: writer.position(buffered: bytes.count) - start)
+        writer.record(key, offset: start, length: writer.position(buffered: bytes.count) - start, gap: gap)
     }
 
     mutating func append(_ text: String) {

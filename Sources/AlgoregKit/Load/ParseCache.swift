@@ -39,7 +39,7 @@ public final class ParseCache: @unchecked Sendable {
 
     public static let folderName = ".algoreg-cache"
     static let fileName = "parse.bin"
-    static let magic = Array("ALGOREG-PARSE-2\n".utf8)
+    static let magic = Array("ALGOREG-PARSE-3\n".utf8)
     static var headerSize: Int { magic.count + 16 }
 
     let file: URL
@@ -120,6 +120,9 @@ public final class ParseCache: @unchecked Sendable {
             previousIsOurs = false
         }
         previousStatuses = statuses.value
+        // This run records about as many files as the last: no growing (and rehashing) under the lock.
+        records.reserveCapacity(previousRecords.count)
+        self.statuses.entries.reserveCapacity(previousStatuses.entries.count)
     }
 
     static func programIdentity() -> Key? {
@@ -429,7 +432,7 @@ struct CacheWriter {
             return
         }
         bytes.append(1)
-        object(document.fields)
+        fields(document.fields)
         location(document.fieldsLocation)
         count(document.bodyLine)
         if let bodyOffset {
@@ -475,6 +478,23 @@ struct CacheWriter {
             withUnsafeBytes(of: object.keyHash(at: position).littleEndian) { bytes.append(contentsOf: $0) }
             location(member.keyLocation)
             value(member.value)
+        }
+    }
+
+    /// An entry's fields: as `object`, with each value's length before it, so that a reader
+    /// wanting a few of them (`CacheReader.fieldsSummary`) passes over each other in one step.
+    mutating func fields(_ object: Object) {
+        count(object.count)
+        var length: [UInt8] = []
+        for (position, member) in object.members.enumerated() {
+            string(member.key)
+            withUnsafeBytes(of: object.keyHash(at: position).littleEndian) { bytes.append(contentsOf: $0) }
+            location(member.keyLocation)
+            let start = bytes.count
+            value(member.value)
+            length.removeAll(keepingCapacity: true)
+            Self.appendCount(bytes.count - start, to: &length)
+            bytes.insert(contentsOf: length, at: start)
         }
     }
 
@@ -544,6 +564,11 @@ struct CacheReader {
     }
 
     mutating func count() -> Int? {
+        // Most counts (lengths, lines, columns) are below 128: one byte.
+        if offset < bytes.count, bytes[offset] < 0x80 {
+            defer { offset += 1 }
+            return Int(bytes[offset])
+        }
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while let byte = byte() {
@@ -594,14 +619,14 @@ struct CacheReader {
             let stored = StoredBytes(file: mapped.file, range: (mapped.offset + fieldsStart)..<(mapped.offset + offset))
             let path = displayPath
             fields = LazyFields(summary: summary) {
-                // These bytes passed the same checks in `fieldsSummary`, so this cannot fail.
+                // The record's checksum was checked when the cache was opened: this cannot fail.
                 stored.withBytes { bytes in
                     var reader = CacheReader(bytes, displayPath: path)
-                    return reader.object() ?? summary
+                    return reader.fields() ?? summary
                 }
             }
         } else {
-            guard let object = object() else { return nil }
+            guard let object = self.fields() else { return nil }
             fields = LazyFields(object)
         }
         guard let fieldsLocation = location(), let bodyLine = count(), let bodyKind = byte() else { return nil }
@@ -667,43 +692,41 @@ struct CacheReader {
         return Object(uniqueMembers: members, index: KeyIndex(hashes: hashes))
     }
 
-    /// An object's members whose keys are `LazyFields.summaryKeys`, every other member
-    /// skipped: checked as `object()` checks it, without making its values.
+    /// What `CacheWriter.fields` wrote.
+    mutating func fields() -> Object? {
+        guard let count = boundedCount() else { return nil }
+        var members: [Member] = []
+        var hashes: [UInt64] = []
+        members.reserveCapacity(count)
+        hashes.reserveCapacity(count)
+        for _ in 0..<count {
+            guard let key = string(), let hash = word(), let keyLocation = location(), let length = boundedCount() else { return nil }
+            let end = offset + length
+            guard let value = value(), offset == end else { return nil }
+            members.append(Member(key: key, keyLocation: keyLocation, value: value))
+            hashes.append(hash)
+        }
+        return Object(uniqueMembers: members, index: KeyIndex(hashes: hashes))
+    }
+
+    /// The fields (`fields()`) whose keys are `LazyFields.summaryKeys`; every other value is
+    /// passed over by its length, unread.
     mutating func fieldsSummary() -> Object? {
         guard let count = boundedCount() else { return nil }
         var members: [Member] = []
         var hashes: [UInt64] = []
         for _ in 0..<count {
-            guard let key = skipPayload(), let hash = word() else { return nil }
+            guard let key = skipPayload(), let hash = word(), let keyLocation = location(), let length = boundedCount() else { return nil }
+            let end = offset + length
             if let name = LazyFields.summaryKey(hash: hash, bytes: UnsafeRawBufferPointer(rebasing: bytes[key])) {
-                guard let keyLocation = location(), let value = value() else { return nil }
+                guard let value = value(), offset == end else { return nil }
                 members.append(Member(key: name, keyLocation: keyLocation, value: value))
                 hashes.append(hash)
             } else {
-                guard location() != nil, skipValue() else { return nil }
+                offset = end
             }
         }
         return Object(uniqueMembers: members, index: KeyIndex(hashes: hashes))
-    }
-
-    /// Passes over a value as `value()` reads it, making nothing; false where `value()` gives nil.
-    mutating func skipValue() -> Bool {
-        guard let tag = byte() else { return false }
-        switch tag {
-        case 0, 1, 2: break
-        case 3, 4: guard word() != nil else { return false }
-        case 5: guard skipPayload() != nil else { return false }
-        case 6:
-            guard let count = boundedCount() else { return false }
-            for _ in 0..<count { guard skipValue() else { return false } }
-        case 7:
-            guard let count = boundedCount() else { return false }
-            for _ in 0..<count {
-                guard skipPayload() != nil, word() != nil, location() != nil, skipValue() else { return false }
-            }
-        default: return false
-        }
-        return location() != nil
     }
 
     mutating func value() -> Value? {

@@ -33,15 +33,20 @@ struct PartIndex: Sendable {
         var key: PartKey
         var offset: Int
         var length: Int
+        /// The bytes between the part before it and this one, as a position in `File.gaps`;
+        /// nil when not known (a long gap, or the first part).
+        var gap: Int? = nil
     }
 
     struct File: Equatable, Sendable {
         /// `FileIdentity.text` of the file once written.
         var identity: String
         var parts: [Part]
+        /// Each different gap between parts, once (a file has one or two: `,\n` in a list).
+        var gaps: [[UInt8]] = []
     }
 
-    static let magic = Array("ALGOREG-PARTS-3\n".utf8)
+    static let magic = Array("ALGOREG-PARTS-4\n".utf8)
 
     var files: [String: File] = [:]
     /// When the commit of the build that wrote this index began (nanoseconds since 1970; 0:
@@ -52,8 +57,9 @@ struct PartIndex: Sendable {
     /// system whose part key is the same has the same card.
     var cards: [String: [PartKey: PartKey]] = [:]
 
-    /// The magic, the commit's start, each file (path, identity, parts as key and LEB128 offset
-    /// and length), each language's card digests, then an XXH64 of everything before it.
+    /// The magic, the commit's start, each file (path, identity, gaps, parts as key and LEB128
+    /// offset, length and gap + 1, 0 for none), each language's card digests, then an XXH64 of
+    /// everything before it.
     func encoded() -> [UInt8] {
         var bytes = Self.magic
         withUnsafeBytes(of: UInt64(bitPattern: commitStarted).littleEndian) { bytes.append(contentsOf: $0) }
@@ -62,12 +68,18 @@ struct PartIndex: Sendable {
             let file = files[path]!
             CacheWriter.appendString(path, to: &bytes)
             CacheWriter.appendString(file.identity, to: &bytes)
+            CacheWriter.appendCount(file.gaps.count, to: &bytes)
+            for gap in file.gaps {
+                CacheWriter.appendCount(gap.count, to: &bytes)
+                bytes.append(contentsOf: gap)
+            }
             CacheWriter.appendCount(file.parts.count, to: &bytes)
             for part in file.parts {
                 withUnsafeBytes(of: part.key.first.littleEndian) { bytes.append(contentsOf: $0) }
                 withUnsafeBytes(of: part.key.second.littleEndian) { bytes.append(contentsOf: $0) }
                 CacheWriter.appendCount(part.offset, to: &bytes)
                 CacheWriter.appendCount(part.length, to: &bytes)
+                CacheWriter.appendCount(part.gap.map { $0 + 1 } ?? 0, to: &bytes)
             }
         }
         CacheWriter.appendCount(cards.count, to: &bytes)
@@ -93,14 +105,21 @@ struct PartIndex: Sendable {
             guard let started = reader.word(), let fileCount = reader.boundedCount() else { return nil }
             index.commitStarted = Int64(bitPattern: started)
             for _ in 0..<fileCount {
-                guard let path = reader.string(), let identity = reader.string(), let partCount = reader.boundedCount() else { return nil }
+                guard let path = reader.string(), let identity = reader.string(), let gapCount = reader.boundedCount() else { return nil }
+                var gaps: [[UInt8]] = []
+                for _ in 0..<gapCount {
+                    guard let gap = reader.skipPayload() else { return nil }
+                    gaps.append(Array(body[gap]))
+                }
+                guard let partCount = reader.boundedCount() else { return nil }
                 var parts: [Part] = []
                 parts.reserveCapacity(partCount)
                 for _ in 0..<partCount {
-                    guard let first = reader.word(), let second = reader.word(), let offset = reader.count(), let length = reader.count() else { return nil }
-                    parts.append(Part(key: PartKey(first: first, second: second), offset: offset, length: length))
+                    guard let first = reader.word(), let second = reader.word(), let offset = reader.count(), let length = reader.count(),
+                          let gap = reader.count(), gap <= gaps.count else { return nil }
+                    parts.append(Part(key: PartKey(first: first, second: second), offset: offset, length: length, gap: gap == 0 ? nil : gap - 1))
                 }
-                index.files[path] = File(identity: identity, parts: parts)
+                index.files[path] = File(identity: identity, parts: parts, gaps: gaps)
             }
             guard let languageCount = reader.boundedCount() else { return nil }
             for _ in 0..<languageCount {
@@ -126,6 +145,11 @@ final class FileWriter {
     private(set) var failedWith: Int32?
     /// Where each part of this file lies, for the next build.
     private(set) var parts: [PartIndex.Part] = []
+    /// The gaps between this file's parts (`PartIndex.File.gaps`) and where each is in it.
+    private(set) var gaps: [[UInt8]] = []
+    private var gapPositions: [[UInt8]: Int] = [:]
+    /// Where the last part ended.
+    private var lastPartEnd: Int?
     /// How many parts came from the previous file (what the tests look at).
     private(set) var reusedParts = 0
     /// Bytes in the file so far.
@@ -135,10 +159,11 @@ final class FileWriter {
     /// parts goes in one copy.
     private var run: (start: Int, end: Int, lastOrdinal: Int)?
 
-    /// The previous build's file and its parts by key.
+    /// The previous build's file, its parts by key, and its gaps.
     private struct Previous {
         let descriptor: Int32
-        let parts: [PartKey: (ordinal: Int, offset: Int, length: Int)]
+        let parts: [PartKey: (ordinal: Int, offset: Int, length: Int, gap: Int?)]
+        let gaps: [[UInt8]]
     }
 
     /// `previousPath` and `previousFile`: the previous build's copy of this file and what the
@@ -153,12 +178,12 @@ final class FileWriter {
             previous = nil
             return
         }
-        var parts: [PartKey: (ordinal: Int, offset: Int, length: Int)] = [:]
+        var parts: [PartKey: (ordinal: Int, offset: Int, length: Int, gap: Int?)] = [:]
         parts.reserveCapacity(previousFile.parts.count)
         for (ordinal, part) in previousFile.parts.enumerated() where parts[part.key] == nil {
-            parts[part.key] = (ordinal, part.offset, part.length)
+            parts[part.key] = (ordinal, part.offset, part.length, part.gap)
         }
-        previous = Previous(descriptor: old, parts: parts)
+        previous = Previous(descriptor: old, parts: parts, gaps: previousFile.gaps)
     }
 
     deinit {
@@ -183,8 +208,9 @@ final class FileWriter {
     func reuse(_ key: PartKey, buffered: inout [UInt8]) -> Bool {
         guard failedWith == nil, let previous, let old = previous.parts[key] else { return false }
         let start = position(buffered: buffered.count)
+        let gap = gap(before: start, buffered: buffered)
         if let current = run, old.ordinal == current.lastOrdinal + 1, old.offset - current.end == buffered.count,
-           previousBytes(at: current.end, equal: buffered) {
+           old.gap.map({ previous.gaps[$0] == buffered }) ?? previousBytes(at: current.end, equal: buffered) {
             run = (current.start, old.offset + old.length, old.ordinal)
             buffered.removeAll(keepingCapacity: true)
         } else {
@@ -192,13 +218,28 @@ final class FileWriter {
             buffered.removeAll(keepingCapacity: true)
             run = (old.offset, old.offset + old.length, old.ordinal)
         }
-        parts.append(PartIndex.Part(key: key, offset: start, length: old.length))
+        parts.append(PartIndex.Part(key: key, offset: start, length: old.length, gap: gap))
+        lastPartEnd = start + old.length
         reusedParts += 1
         return true
     }
 
-    func record(_ key: PartKey, offset: Int, length: Int) {
-        parts.append(PartIndex.Part(key: key, offset: offset, length: length))
+    /// The gap between the last part and one starting at `start`, as a position in `gaps`,
+    /// when it is short and all in `buffered` (the sink's bytes since the last drain): the next
+    /// build compares its separators with it instead of reading this file.
+    func gap(before start: Int, buffered: [UInt8]) -> Int? {
+        guard let lastPartEnd, start - lastPartEnd <= 64, start - lastPartEnd <= buffered.count else { return nil }
+        let bytes = Array(buffered.suffix(start - lastPartEnd))
+        if let known = gapPositions[bytes] { return known }
+        gaps.append(bytes)
+        gapPositions[bytes] = gaps.count - 1
+        return gaps.count - 1
+    }
+
+    /// A part made anew, `gap` (`gap(before:buffered:)`) before it.
+    func record(_ key: PartKey, offset: Int, length: Int, gap: Int?) {
+        parts.append(PartIndex.Part(key: key, offset: offset, length: length, gap: gap))
+        lastPartEnd = offset + length
     }
 
     /// Copies what is left of the run; call once the last byte is drained.
@@ -206,7 +247,8 @@ final class FileWriter {
         copyRun()
     }
 
-    /// Separators are a few bytes; anything longer is not compared and starts a new run.
+    /// For an index without the gap: separators are a few bytes; anything longer is not
+    /// compared and starts a new run.
     private func previousBytes(at offset: Int, equal expected: [UInt8]) -> Bool {
         guard let previous, expected.count <= 64 else { return false }
         guard !expected.isEmpty else { return true }

@@ -197,10 +197,13 @@ struct SiteOutput {
             lock.withLock { previousIndex().files[relative] }
         }
 
+        /// This build's index, encoded on another thread while the commit moves and prunes.
+        private var encoding: Background<[UInt8]>?
+
         /// Written through a staged file; a failure only means the next build copies nothing.
         func save() {
             guard let file else { return }
-            ParseCache.replace(file, with: lock.withLock { made.encoded() })
+            ParseCache.replace(file, with: encoding?.value ?? lock.withLock { made.encoded() })
         }
 
         /// The previous build's card digests in `language`, by system part key.
@@ -217,9 +220,11 @@ struct SiteOutput {
             lock.withLock { previousIndex().commitStarted }
         }
 
+        /// Everything is recorded by then: the index is encoded from here on (`save`).
         func commitStarts() {
             let now = FileStatus.now()
             lock.withLock { made.commitStarted = now }
+            if file != nil { encoding = Background { [self] in lock.withLock { made.encoded() } } }
         }
 
         func record(_ relative: String, _ file: PartIndex.File) {
@@ -429,7 +434,7 @@ struct SiteOutput {
         // A spare held an older file: what is past the new content goes.
         if spare != nil && ftruncate(descriptor, off_t(writer.position(buffered: 0))) != 0 { throw failure(relative, errno) }
         if !writer.parts.isEmpty, let identity = FileIdentity.of(descriptor: descriptor) {
-            parts.record(relative, PartIndex.File(identity: identity, parts: writer.parts))
+            parts.record(relative, PartIndex.File(identity: identity, parts: writer.parts, gaps: writer.gaps))
         }
         parts.countReused(writer.reusedParts)
     }
