@@ -472,18 +472,16 @@ struct CacheWriter {
     }
 
     mutating func object(_ object: Object) {
-        count(object.count)
-        for (position, member) in object.members.enumerated() {
-            string(member.key)
-            withUnsafeBytes(of: object.keyHash(at: position).littleEndian) { bytes.append(contentsOf: $0) }
-            location(member.keyLocation)
-            value(member.value)
-        }
+        members(of: object, withLengths: false)
     }
 
     /// An entry's fields: as `object`, with each value's length before it, so that a reader
     /// wanting a few of them (`CacheReader.fieldsSummary`) passes over each other in one step.
     mutating func fields(_ object: Object) {
+        members(of: object, withLengths: true)
+    }
+
+    private mutating func members(of object: Object, withLengths: Bool) {
         count(object.count)
         var length: [UInt8] = []
         for (position, member) in object.members.enumerated() {
@@ -492,6 +490,7 @@ struct CacheWriter {
             location(member.keyLocation)
             let start = bytes.count
             value(member.value)
+            guard withLengths else { continue }
             length.removeAll(keepingCapacity: true)
             Self.appendCount(bytes.count - start, to: &length)
             bytes.insert(contentsOf: length, at: start)
@@ -679,30 +678,28 @@ struct CacheReader {
     }
 
     mutating func object() -> Object? {
-        guard let count = boundedCount() else { return nil }
-        var members: [Member] = []
-        var hashes: [UInt64] = []
-        members.reserveCapacity(count)
-        hashes.reserveCapacity(count)
-        for _ in 0..<count {
-            guard let key = string(), let hash = word(), let keyLocation = location(), let value = value() else { return nil }
-            members.append(Member(key: key, keyLocation: keyLocation, value: value))
-            hashes.append(hash)
-        }
-        return Object(uniqueMembers: members, index: KeyIndex(hashes: hashes))
+        members(withLengths: false)
     }
 
     /// What `CacheWriter.fields` wrote.
     mutating func fields() -> Object? {
+        members(withLengths: true)
+    }
+
+    private mutating func members(withLengths: Bool) -> Object? {
         guard let count = boundedCount() else { return nil }
         var members: [Member] = []
         var hashes: [UInt64] = []
         members.reserveCapacity(count)
         hashes.reserveCapacity(count)
         for _ in 0..<count {
-            guard let key = string(), let hash = word(), let keyLocation = location(), let length = boundedCount() else { return nil }
-            let end = offset + length
-            guard let value = value(), offset == end else { return nil }
+            guard let key = string(), let hash = word(), let keyLocation = location() else { return nil }
+            var end: Int?
+            if withLengths {
+                guard let length = boundedCount() else { return nil }
+                end = offset + length
+            }
+            guard let value = value(), end == nil || end == offset else { return nil }
             members.append(Member(key: key, keyLocation: keyLocation, value: value))
             hashes.append(hash)
         }
