@@ -8,6 +8,11 @@ enum OpenData {
     static let sitemap = "sitemap.xml"
     static func systemJSON(_ id: String) -> String { "data/systems/\(id).json" }
 
+    /// The text of `systems/<id>.json`.
+    static func systemJSONText(_ system: PublicRegister.System, register: PublicRegister, layout: SiteLayout) -> String {
+        systemValue(system, register: register, layout: layout).jsonText(pretty: true) + "\n"
+    }
+
     /// One system as JSON: stable id and URL, fields in schema order, translations, dates.
     static func systemValue(_ system: PublicRegister.System, register: PublicRegister, layout: SiteLayout) -> Value {
         var translations = Object()
@@ -70,12 +75,13 @@ enum OpenData {
 
     /// `register.json` from each system's own JSON text (as in `systems/<id>.json`), indented
     /// into place: the same bytes as writing the whole value, without serialising it twice.
-    /// `parts`: each system's part key, by position (`ByteSink.part`).
+    /// `parts`: each system's part key, by position (`ByteSink.part`). `systemJSON`: the text of
+    /// the system at a position.
     static func registerJSON<Failure: Error>(_ register: PublicRegister, layout: SiteLayout, parts: [PartKey?], into sink: inout ByteSink,
-                                             systemJSON: (String) throws(Failure) -> [UInt8]) throws(Failure) {
+                                             systemJSON: (Int) throws(Failure) -> [UInt8]) throws(Failure) {
         var splice = PrettyJSONSplice(registerValue(count: register.systems.count, register: register, layout: layout), into: &sink)
-        for (position, system) in register.systems.enumerated() {
-            try splice.appendPart(parts[position], into: &sink) { () throws(Failure) in try systemJSON(system.id) }
+        for position in register.systems.indices {
+            try splice.appendPart(parts[position], into: &sink) { () throws(Failure) in try systemJSON(position) }
         }
         splice.finish(into: &sink)
     }

@@ -173,6 +173,35 @@ public enum SiteBuilder {
         }
     }
 
+    /// Every file of open data and every export but the sitemap. `systemJSON`: the text of the
+    /// system at a position, as in `systems/<id>.json`.
+    static func dataFiles(_ register: PublicRegister, layout: SiteLayout, parts: [PartKey?], title siteTitle: String,
+                          systemJSON: @escaping @Sendable (Int) throws(SiteOutput.Failure) -> [UInt8]) -> [DataFile] {
+        let organization = register.settings.organization.text(layout.defaultLanguage, fallback: layout.defaultLanguage)
+        // Largest first: they are made on all cores.
+        return [
+            DataFile(OpenData.registerJSON) { (sink) throws(SiteOutput.Failure) in
+                try OpenData.registerJSON(register, layout: layout, parts: parts, into: &sink, systemJSON: systemJSON)
+            },
+            DataFile(OpenData.registerCSV) { OpenData.csv(register, layout: layout, parts: parts, into: &$0) },
+        ] + Exporter.siteFiles(register, parts: parts) + [
+            DataFile(OpenData.feed) { OpenData.atom(register, layout: layout, title: "\(siteTitle) — \(organization)", parts: parts, into: &$0) },
+            DataFile(OpenData.schemaJSON) { $0.append(OpenData.schemaValue(register.schema).jsonText(pretty: true) + "\n") },
+        ]
+    }
+
+    /// Streams `files` into the output on all cores; the first failure, if any.
+    static func stream(_ files: [DataFile], to output: SiteOutput) -> SiteOutput.Failure? {
+        files.parallelMap { file -> SiteOutput.Failure? in
+            do throws(SiteOutput.Failure) {
+                try output.stream(file.path, file.make)
+                return nil
+            } catch {
+                return error
+            }
+        }.compactMap { $0 }.first
+    }
+
     static func copyAssets(_ templates: TemplateSet, to output: SiteOutput) throws(SiteOutput.Failure) -> Int {
         for asset in templates.assets {
             try output.copy(templates.folder.appendingPathComponent("assets").appendingPathComponent(asset), to: "assets/\(asset)")
@@ -313,8 +342,7 @@ public enum SiteBuilder {
                                        soleIn: [nil] + paths.map(SiteLayout.folder(for:)), unchangedBefore: unchangedBefore) {
                     return .success((paths, previous))
                 }
-                let json = OpenData.systemValue(system, register: register, layout: layout)
-                let jsonText = json.jsonText(pretty: true)
+                let jsonText = OpenData.systemJSONText(system, register: register, layout: layout)
                 let key = XXH64.hex128(jsonText, context: fingerprint)
                 let unchanged = previousKeys[system.id]?.pages == key
                 let kept = paths.map { unchanged && output.keepPrevious(SiteLayout.file(for: $0)) }
@@ -331,7 +359,7 @@ public enum SiteBuilder {
                     if cached == nil { cache?.store(rendered, for: key) }
                 }
                 if !(unchanged && output.keepPrevious(OpenData.systemJSON(system.id))) {
-                    try output.write(OpenData.systemJSON(system.id), jsonText + "\n")
+                    try output.write(OpenData.systemJSON(system.id), jsonText)
                 }
                 return .success((paths, SiteOutput.PageKey(pages: key, source: sourceKey)))
             } catch {
@@ -353,29 +381,12 @@ public enum SiteBuilder {
         }
         output.systemKeys.set(systemKeys)
         let siteTitle = contexts.strings(layout.defaultLanguage)["site_title"] ?? "Algorithm register"
-        let organization = register.settings.organization.text(layout.defaultLanguage, fallback: layout.defaultLanguage)
         let sitemapPaths = pagePaths
-        // The open data and the exports are independent files: made on all cores, largest first.
-        let dataFiles = [
-            // From the systems' JSON files just written, one at a time, rather than holding them all.
-            DataFile(OpenData.registerJSON) { (sink) throws(SiteOutput.Failure) in
-                try OpenData.registerJSON(register, layout: layout, parts: parts, into: &sink) { (id) throws(SiteOutput.Failure) in try output.read(OpenData.systemJSON(id)) }
-            },
-            DataFile(OpenData.registerCSV) { OpenData.csv(register, layout: layout, parts: parts, into: &$0) },
-        ] + Exporter.siteFiles(register, parts: parts) + [
-            DataFile(OpenData.feed) { OpenData.atom(register, layout: layout, title: "\(siteTitle) — \(organization)", parts: parts, into: &$0) },
-            DataFile(OpenData.sitemap) { OpenData.sitemap(sitemapPaths, layout: layout, into: &$0) },
-            DataFile(OpenData.schemaJSON) { $0.append(OpenData.schemaValue(register.schema).jsonText(pretty: true) + "\n") },
-        ]
-        let failures = dataFiles.parallelMap { file -> SiteOutput.Failure? in
-            do throws(SiteOutput.Failure) {
-                try output.stream(file.path, file.make)
-                return nil
-            } catch {
-                return error
-            }
-        }
-        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        // From the systems' JSON files just written, one at a time, rather than holding them all.
+        let dataFiles = self.dataFiles(register, layout: layout, parts: parts, title: siteTitle) { (position) throws(SiteOutput.Failure) in
+            try output.read(OpenData.systemJSON(register.systems[position].id))
+        } + [DataFile(OpenData.sitemap) { OpenData.sitemap(sitemapPaths, layout: layout, into: &$0) }]
+        if let failure = stream(dataFiles, to: output) { throw failure }
         files += dataFiles.count
         timer.lap("  open data and exports")
         files += try copyAssets(templates, to: output)
