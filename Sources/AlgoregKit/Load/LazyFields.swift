@@ -68,7 +68,7 @@ public struct LazyFields: Sendable {
     }
 
     private func deferredValue(_ key: HashedKey) -> Value? {
-        if Self.summaryKeys.contains(where: { $0.hash == key.hash && $0.name == key.name }) { return later!.summary[key] }
+        if Self.isSummaryKey(hash: key.hash, name: key.name) { return later!.summary[key] }
         return later!.decoded.value[key]
     }
 
@@ -81,6 +81,10 @@ public struct LazyFields: Sendable {
     }
 
     /// The summary key with this hash and these bytes, if it is one.
+    static func isSummaryKey(hash: UInt64, name: String) -> Bool {
+        summaryKeys.contains { $0.hash == hash && $0.name == name }
+    }
+
     static func summaryKey(hash: UInt64, bytes: UnsafeRawBufferPointer) -> String? {
         for key in summaryKeys where key.hash == hash && key.name.utf8.elementsEqual(bytes) { return key.name }
         return nil

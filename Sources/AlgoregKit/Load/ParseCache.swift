@@ -472,29 +472,32 @@ struct CacheWriter {
     }
 
     mutating func object(_ object: Object) {
-        members(of: object, withLengths: false)
-    }
-
-    /// An entry's fields: as `object`, with each value's length before it, so that a reader
-    /// wanting a few of them (`CacheReader.fieldsSummary`) passes over each other in one step.
-    mutating func fields(_ object: Object) {
-        members(of: object, withLengths: true)
-    }
-
-    private mutating func members(of object: Object, withLengths: Bool) {
         count(object.count)
-        var length: [UInt8] = []
         for (position, member) in object.members.enumerated() {
             string(member.key)
             withUnsafeBytes(of: object.keyHash(at: position).littleEndian) { bytes.append(contentsOf: $0) }
             location(member.keyLocation)
-            let start = bytes.count
             value(member.value)
-            guard withLengths else { continue }
-            length.removeAll(keepingCapacity: true)
-            Self.appendCount(bytes.count - start, to: &length)
-            bytes.insert(contentsOf: length, at: start)
         }
+    }
+
+    /// An entry's fields: first those `LazyFields` holds at once (`summaryKeys`), as an object,
+    /// then all of them as an object after its length, so that a reader wanting the summary
+    /// passes over the rest in one step.
+    mutating func fields(_ object: Object) {
+        let summary = object.members.indices.filter { LazyFields.isSummaryKey(hash: object.keyHash(at: $0), name: object.members[$0].key) }
+        count(summary.count)
+        for position in summary {
+            let member = object.members[position]
+            string(member.key)
+            withUnsafeBytes(of: object.keyHash(at: position).littleEndian) { bytes.append(contentsOf: $0) }
+            location(member.keyLocation)
+            value(member.value)
+        }
+        var all = CacheWriter(displayPath: displayPath)
+        all.object(object)
+        count(all.bytes.count)
+        bytes.append(contentsOf: all.bytes)
     }
 
     mutating func value(_ value: Value) {
@@ -611,21 +614,21 @@ struct CacheReader {
                            bodyFromFile: ((Int) -> Deferred<String>)? = nil) -> (Document?, [Diagnostic])? {
         guard let diagnostics = diagnostics(), let hasDocument = byte() else { return nil }
         guard hasDocument == 1 else { return hasDocument == 0 ? (nil, diagnostics) : nil }
-        let fieldsStart = offset
+        guard let (summary, all) = self.fields() else { return nil }
         let fields: LazyFields
         if let mapped {
-            guard let summary = fieldsSummary() else { return nil }
-            let stored = StoredBytes(file: mapped.file, range: (mapped.offset + fieldsStart)..<(mapped.offset + offset))
+            let stored = StoredBytes(file: mapped.file, range: (mapped.offset + all.lowerBound)..<(mapped.offset + all.upperBound))
             let path = displayPath
             fields = LazyFields(summary: summary) {
                 // The record's checksum was checked when the cache was opened: this cannot fail.
                 stored.withBytes { bytes in
                     var reader = CacheReader(bytes, displayPath: path)
-                    return reader.fields() ?? summary
+                    return reader.object() ?? summary
                 }
             }
         } else {
-            guard let object = self.fields() else { return nil }
+            var reader = CacheReader(UnsafeRawBufferPointer(rebasing: bytes[all]), displayPath: displayPath)
+            guard let object = reader.object() else { return nil }
             fields = LazyFields(object)
         }
         guard let fieldsLocation = location(), let bodyLine = count(), let bodyKind = byte() else { return nil }
@@ -678,52 +681,35 @@ struct CacheReader {
     }
 
     mutating func object() -> Object? {
-        members(withLengths: false)
-    }
-
-    /// What `CacheWriter.fields` wrote.
-    mutating func fields() -> Object? {
-        members(withLengths: true)
-    }
-
-    private mutating func members(withLengths: Bool) -> Object? {
         guard let count = boundedCount() else { return nil }
         var members: [Member] = []
         var hashes: [UInt64] = []
         members.reserveCapacity(count)
         hashes.reserveCapacity(count)
         for _ in 0..<count {
-            guard let key = string(), let hash = word(), let keyLocation = location() else { return nil }
-            var end: Int?
-            if withLengths {
-                guard let length = boundedCount() else { return nil }
-                end = offset + length
-            }
-            guard let value = value(), end == nil || end == offset else { return nil }
+            guard let key = string(), let hash = word(), let keyLocation = location(), let value = value() else { return nil }
             members.append(Member(key: key, keyLocation: keyLocation, value: value))
             hashes.append(hash)
         }
         return Object(uniqueMembers: members, index: KeyIndex(hashes: hashes))
     }
 
-    /// The fields (`fields()`) whose keys are `LazyFields.summaryKeys`; every other value is
-    /// passed over by its length, unread.
-    mutating func fieldsSummary() -> Object? {
+    /// What `CacheWriter.fields` wrote: the summary, and where all the fields are (an object).
+    mutating func fields() -> (summary: Object, all: Range<Int>)? {
         guard let count = boundedCount() else { return nil }
         var members: [Member] = []
         var hashes: [UInt64] = []
+        members.reserveCapacity(count)
+        hashes.reserveCapacity(count)
         for _ in 0..<count {
-            guard let key = skipPayload(), let hash = word(), let keyLocation = location(), let length = boundedCount() else { return nil }
-            let end = offset + length
-            if let name = LazyFields.summaryKey(hash: hash, bytes: UnsafeRawBufferPointer(rebasing: bytes[key])) {
-                guard let value = value(), offset == end else { return nil }
-                members.append(Member(key: name, keyLocation: keyLocation, value: value))
-                hashes.append(hash)
-            } else {
-                offset = end
-            }
+            guard let key = skipPayload(), let hash = word(), let keyLocation = location(), let value = value() else { return nil }
+            let name = LazyFields.summaryKey(hash: hash, bytes: UnsafeRawBufferPointer(rebasing: bytes[key]))
+                ?? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[key]), as: UTF8.self)
+            members.append(Member(key: name, keyLocation: keyLocation, value: value))
+            hashes.append(hash)
         }
-        return Object(uniqueMembers: members, index: KeyIndex(hashes: hashes))
+        guard let all = skipPayload() else { return nil }
+        return (Object(uniqueMembers: members, index: KeyIndex(hashes: hashes)), all)
     }
 
     mutating func value() -> Value? {

@@ -31,6 +31,7 @@ struct SiteOutput {
     private let previousMarker: Background<(pages: [String: PageKey], lists: [String: String])>
     /// Folders below it that kept files are looked up from.
     let previousFolders = OpenFolders()
+    let previousListings = Listings()
     /// Where the files this build streams are kept when a commit replaces them, to be written
     /// over by the next build (`SpareFiles`); nil without a part index.
     let spares: SpareFiles?
@@ -74,6 +75,31 @@ struct SiteOutput {
                 return opened
             }
             return descriptor >= 0 ? (descriptor, String(relative[relative.utf8.index(after: cut)...])) : (root, relative)
+        }
+    }
+
+    /// The files in folders of the previous output, listed once each when first asked about:
+    /// `data/systems/` is one listing instead of a look-up for each of its 10,000 files.
+    final class Listings: @unchecked Sendable {
+        private let lock = NSLock()
+        private var files: [Substring: Set<Substring>] = [:]
+
+        /// Whether `relative` was a file of the previous output.
+        func contains(_ relative: String, in root: Int32) -> Bool {
+            let utf8 = relative.utf8
+            let slash = utf8.lastIndex(of: UInt8(ascii: "/"))
+            let folder = slash.map { relative[..<$0] } ?? ""
+            let name = slash.map { relative[relative.utf8.index(after: $0)...] } ?? relative[...]
+            // Looked up outside the lock: both cores ask, 10,000 times each.
+            let listed = lock.withLock {
+                if let listed = files[folder] { return listed }
+                let descriptor = folder.isEmpty ? dup(root) : openat(root, String(folder), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                defer { if descriptor >= 0 { close(descriptor) } }
+                let listed = descriptor >= 0 ? Set((SiteOutput.entries(of: descriptor) ?? []).filter { !$0.isFolder }.map { Substring($0.name) }) : []
+                files[folder] = listed
+                return listed
+            }
+            return listed.contains(name)
         }
     }
 
@@ -336,7 +362,7 @@ struct SiteOutput {
 
     /// Keeps `files` of the previous build when every one of them is there; else keeps none (a
     /// system's pages and JSON). `soleIn`: for each file, the folder that holds only it (by the
-    /// site's layout), if any. Such a folder that nobody changed since the previous build
+    /// site's layout), if any; a file without is looked for in its folder's listing. Such a folder that nobody changed since the previous build
     /// (`unchangedBefore`) still holds its file: one look at the folder, which the commit's
     /// prune then need not read, instead of one at the file and one at the folder.
     func keepPrevious(all files: [String], soleIn folders: [String?], unchangedBefore: Int64) -> Bool {
@@ -344,7 +370,7 @@ struct SiteOutput {
         for (file, folder) in zip(files, folders) {
             if let folder, isUnchanged(folder: folder, before: unchangedBefore) {
                 unchanged.append(folder)
-            } else if isInPrevious(file) {
+            } else if folder == nil ? isListedInPrevious(file) : isInPrevious(file) {
                 looseFiles.append(file)
             } else {
                 return false
@@ -361,6 +387,11 @@ struct SiteOutput {
         // from `systems/`, a walk of two names instead of three, 30,000 times at 10,000 systems.
         let (folder, rest) = previousFolders.open(2, above: relative, in: previousFolder.descriptor)
         return faccessat(folder, rest, F_OK, 0) == 0
+    }
+
+    /// `isInPrevious` for a file of a folder with many (a system's JSON), from its folder's listing.
+    private func isListedInPrevious(_ relative: String) -> Bool {
+        previousFolder.descriptor >= 0 && previousListings.contains(relative, in: previousFolder.descriptor)
     }
 
     private func isUnchanged(folder relative: String, before limit: Int64) -> Bool {
@@ -596,7 +627,7 @@ struct SiteOutput {
 
     /// The names in the open folder (without `.` and `..`) and whether each is a folder, read
     /// whole before the caller moves or deletes any of them; nil when the folder cannot be read.
-    private static func entries(of folder: Int32) -> [(name: String, isFolder: Bool)]? {
+    static func entries(of folder: Int32) -> [(name: String, isFolder: Bool)]? {
         // The directory stream takes a descriptor of its own; the caller keeps `folder`.
         let own = dup(folder)
         guard own >= 0 else { return nil }
