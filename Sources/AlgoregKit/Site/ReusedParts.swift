@@ -159,12 +159,17 @@ final class FileWriter {
     /// parts goes in one copy.
     private var run: (start: Int, end: Int, lastOrdinal: Int)?
 
-    /// The previous build's file, its parts by key, and its gaps.
+    /// The previous build's file, its parts in order, and its gaps.
     private struct Previous {
         let descriptor: Int32
-        let parts: [PartKey: (ordinal: Int, offset: Int, length: Int, gap: Int?)]
+        let parts: [PartIndex.Part]
         let gaps: [[UInt8]]
     }
+    /// Where the previous file's part after the last one reused is.
+    private var nextOrdinal = 0
+    /// How far past `nextOrdinal` a part is looked for: systems added or removed since shift the
+    /// rest by a few. A part further away (the file's order changed) is made anew.
+    static let lookAhead = 8
 
     /// `previousPath` and `previousFile`: the previous build's copy of this file and what the
     /// index says of it; its parts are reused only when the file is still the one indexed.
@@ -178,12 +183,7 @@ final class FileWriter {
             previous = nil
             return
         }
-        var parts: [PartKey: (ordinal: Int, offset: Int, length: Int, gap: Int?)] = [:]
-        parts.reserveCapacity(previousFile.parts.count)
-        for (ordinal, part) in previousFile.parts.enumerated() where parts[part.key] == nil {
-            parts[part.key] = (ordinal, part.offset, part.length, part.gap)
-        }
-        previous = Previous(descriptor: old, parts: parts, gaps: previousFile.gaps)
+        previous = Previous(descriptor: old, parts: previousFile.parts, gaps: previousFile.gaps)
     }
 
     deinit {
@@ -206,17 +206,21 @@ final class FileWriter {
     /// sink's bytes since the last drain) is written first, or joins the run when it is the
     /// same separator the previous file has between the two parts.
     func reuse(_ key: PartKey, buffered: inout [UInt8]) -> Bool {
-        guard failedWith == nil, let previous, let old = previous.parts[key] else { return false }
+        guard failedWith == nil, let previous,
+              let ordinal = (nextOrdinal..<min(nextOrdinal + Self.lookAhead, previous.parts.count)).first(where: { previous.parts[$0].key == key })
+        else { return false }
+        let old = previous.parts[ordinal]
+        nextOrdinal = ordinal + 1
         let start = position(buffered: buffered.count)
         let gap = gap(before: start, buffered: buffered)
-        if let current = run, old.ordinal == current.lastOrdinal + 1, old.offset - current.end == buffered.count,
+        if let current = run, ordinal == current.lastOrdinal + 1, old.offset - current.end == buffered.count,
            old.gap.map({ previous.gaps[$0] == buffered }) ?? previousBytes(at: current.end, equal: buffered) {
-            run = (current.start, old.offset + old.length, old.ordinal)
+            run = (current.start, old.offset + old.length, ordinal)
             buffered.removeAll(keepingCapacity: true)
         } else {
             buffered.withUnsafeBufferPointer { write($0) }
             buffered.removeAll(keepingCapacity: true)
-            run = (old.offset, old.offset + old.length, old.ordinal)
+            run = (old.offset, old.offset + old.length, ordinal)
         }
         parts.append(PartIndex.Part(key: key, offset: start, length: old.length, gap: gap))
         lastPartEnd = start + old.length

@@ -355,10 +355,16 @@ struct SiteOutput {
         return true
     }
 
-    /// Nanoseconds since 1970, a second before the previous build's commit began: a folder of
-    /// the output last changed before then holds what that build left in it (the second
-    /// allows for file systems whose times are coarse).
-    var unchangedBefore: Int64 { parts.previousCommitStarted - 1_000_000_000 }
+    /// Nanoseconds since 1970, a little before the previous build's commit began: a folder of
+    /// the output last changed before then holds what that build left in it. The margin allows
+    /// for file times coarser than the clock: 50 ms (a few clock ticks) where the output's
+    /// marker has a time finer than a second, else 2 s (FAT keeps even seconds). A second, as
+    /// it was, left every folder written in the last second before a commit to be read again.
+    var unchangedBefore: Int64 {
+        var info = stat()
+        let fine = previousFolder.descriptor >= 0 && fstatat(previousFolder.descriptor, Self.marker, &info, 0) == 0 && info.st_mtim.tv_nsec != 0
+        return parts.previousCommitStarted - (fine ? 50_000_000 : 2_000_000_000)
+    }
 
     /// Keeps `files` of the previous build when every one of them is there; else keeps none (a
     /// system's pages and JSON). `soleIn`: for each file, the folder that holds only it (by the
