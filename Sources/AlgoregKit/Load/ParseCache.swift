@@ -132,30 +132,30 @@ public final class ParseCache: @unchecked Sendable {
     // MARK: Looking up and storing
 
     /// The document (or the problems) reading `displayPath` gave when its bytes were the same.
-    func document(path displayPath: String, url: URL, key: Key, bytes: UnsafeRawBufferPointer) -> (Document?, [Diagnostic])? {
+    func document(path displayPath: String, filePath: String, key: Key, bytes: UnsafeRawBufferPointer) -> (Document?, [Diagnostic])? {
         guard let record = previousRecords[displayPath], record.parseKey == key else { return nil }
-        return reuse(record, path: displayPath, url: url, key: key, source: bytes)
+        return reuse(record, path: displayPath, filePath: filePath, key: key, source: bytes)
     }
 
     /// The document the file at `displayPath` gave, without reading it, when its status is
     /// the one recorded with the key of the record there is for it (`FileStatuses`). Its body
     /// is read from the file when something reads it.
-    func unchangedDocument(path displayPath: String, url: URL, maxBytes: Int, status: () -> FileStatus?) -> (Document?, [Diagnostic])? {
+    func unchangedDocument(path displayPath: String, filePath: String, maxBytes: Int, status: () -> FileStatus?) -> (Document?, [Diagnostic])? {
         guard let entry = previousStatuses.entries[displayPath], let record = previousRecords[displayPath], record.parseKey == entry.key,
               let status = status(), status == entry.status, status.size <= UInt64(maxBytes) else { return nil }
         let changes = sourceChanges
-        return reuse(record, path: displayPath, url: url, key: entry.key, source: nil, keeping: entry) { offset in
-            Deferred(making: { Self.body(of: url, displayPath: displayPath, key: entry.key, from: offset, changes: changes) })
+        return reuse(record, path: displayPath, filePath: filePath, key: entry.key, source: nil, keeping: entry) { offset in
+            Deferred(making: { Self.body(of: filePath, displayPath: displayPath, key: entry.key, from: offset, changes: changes) })
         }
     }
 
     /// The previous run's record as this run's: its document, with the body cut from `source`
     /// or, without it, from the file when read (`bodyFromFile`); `status` kept for the next run.
-    private func reuse(_ record: Record, path displayPath: String, url: URL, key: Key, source: UnsafeRawBufferPointer?,
+    private func reuse(_ record: Record, path displayPath: String, filePath: String, key: Key, source: UnsafeRawBufferPointer?,
                        keeping status: FileStatuses.Entry? = nil, bodyFromFile: ((Int) -> Deferred<String>)? = nil) -> (Document?, [Diagnostic])? {
         guard case .previous(let range) = record.parsed, let previousFile else { return nil }
         var reader = CacheReader(UnsafeRawBufferPointer(rebasing: previous[range]), displayPath: displayPath)
-        guard var decoded = reader.document(url: url, source: source, deferringFrom: (previousFile, range.lowerBound), bodyFromFile: bodyFromFile) else { return nil }
+        guard var decoded = reader.document(filePath: filePath, source: source, deferringFrom: (previousFile, range.lowerBound), bodyFromFile: bodyFromFile) else { return nil }
         decoded.0?.contentKey = key
         lock.withLock {
             records[displayPath] = record
@@ -167,8 +167,8 @@ public final class ParseCache: @unchecked Sendable {
 
     /// The body of a file taken as unchanged, from `offset`; empty, and the file noted in
     /// `changes`, when its bytes are not those of `key` any more.
-    static func body(of url: URL, displayPath: String, key: Key, from offset: Int, changes: SourceChanges) -> String {
-        let (read, _, _) = SourceFile.readBytesAndStatus(url, displayPath: displayPath, maxBytes: Int.max)
+    static func body(of filePath: String, displayPath: String, key: Key, from offset: Int, changes: SourceChanges) -> String {
+        let (read, _, _) = SourceFile.readBytesAndStatus(filePath, displayPath: displayPath, maxBytes: Int.max)
         guard let bytes = read, offset <= bytes.count, bytes.withUnsafeBytes({ Key($0, context: "markdown") }) == key else {
             changes.note(displayPath)
             return ""
@@ -610,7 +610,7 @@ struct CacheReader {
     /// the fields are then decoded as far as `LazyFields` needs, the rest when first read.
     /// `source`: the file's bytes; nil when they were not read (the file's status vouched for
     /// it), and then `bodyFromFile` gives the body, cut from the file at an offset, when read.
-    mutating func document(url: URL, source: UnsafeRawBufferPointer?, deferringFrom mapped: (file: MappedFile, offset: Int)? = nil,
+    mutating func document(filePath: String, source: UnsafeRawBufferPointer?, deferringFrom mapped: (file: MappedFile, offset: Int)? = nil,
                            bodyFromFile: ((Int) -> Deferred<String>)? = nil) -> (Document?, [Diagnostic])? {
         guard let diagnostics = diagnostics(), let hasDocument = byte() else { return nil }
         guard hasDocument == 1 else { return hasDocument == 0 ? (nil, diagnostics) : nil }
@@ -646,7 +646,7 @@ struct CacheReader {
             guard let text = string() else { return nil }
             body = Deferred(text)
         }
-        let file = SourceFile(displayPath: displayPath, url: url, text: "")
+        let file = SourceFile(displayPath: displayPath, path: filePath, text: "")
         return (Document(file: file, fields: fields, fieldsLocation: fieldsLocation, body: body, bodyLine: bodyLine), diagnostics)
     }
 

@@ -146,7 +146,9 @@ public enum RegisterLoader {
     }
 
     struct DiscoveredFile: Sendable {
-        var url: URL
+        /// Absolute.
+        var path: String
+        var url: URL { URL(fileURLWithPath: path, isDirectory: false) }
         /// The path below the folder it was found in.
         var relative: String
         var displayPath: String
@@ -181,11 +183,11 @@ public enum RegisterLoader {
 
     /// One listed file: an entry, a problem with its name or place, or nothing (a linked folder).
     private static func discoverEntryFile(_ relative: String, kind: EntryKind, folderPath: String, realRoot: String, displayPrefix: String) -> Discovered? {
-        // Not a directory (listFiles says so): without `isDirectory`, URL would ask the file system.
-        let url = URL(fileURLWithPath: folderPath + "/" + relative, isDirectory: false)
+        let path = folderPath + "/" + relative
         let displayPath = "\(displayPrefix)/\(relative)"
         if kind == .symlink {
-            let target = url.resolvingSymlinksInPath().path
+            // Not a directory (listFiles says so): without `isDirectory`, URL would ask the file system.
+            let target = URL(fileURLWithPath: path, isDirectory: false).resolvingSymlinksInPath().path
             if !(target == realRoot || target.hasPrefix(realRoot + "/")) {
                 return .problem(Diagnostic(file: displayPath, location: nil, code: .symlinkOutside,
                     message: "This is a link to `\(target)`, outside the register folder; it is not read.",
@@ -210,7 +212,7 @@ public enum RegisterLoader {
                 message: "The file name `\(name)` is not a valid entry id: ids use lowercase letters, digits and hyphens, and a translation adds a language code (`\(suggestion).nl.md`).",
                 fix: "Rename the file to `\(suggestion.isEmpty ? "my-system" : suggestion).md`."))
         }
-        return .file(DiscoveredFile(url: url, relative: relative, displayPath: displayPath, id: id, language: language))
+        return .file(DiscoveredFile(path: path, relative: relative, displayPath: displayPath, id: id, language: language))
     }
 
     /// Lowercase, ASCII letters and digits, words joined by hyphens.
@@ -234,20 +236,25 @@ public enum RegisterLoader {
     /// matter for Markdown files).
     /// With a cache, a file whose bytes are those of the last run is not parsed again.
     /// `status`: how to find the file's status, when it is found otherwise than by its path.
-    static func parseDocument(at url: URL, displayPath: String, maxBytes: Int, yamlOnly: Bool, cache: ParseCache? = nil,
+    static func parseDocument(at url: URL, displayPath: String, maxBytes: Int, yamlOnly: Bool, cache: ParseCache? = nil) -> (Document?, [Diagnostic]) {
+        parseDocument(atPath: url.path, displayPath: displayPath, maxBytes: maxBytes, yamlOnly: yamlOnly, cache: cache)
+    }
+
+    static func parseDocument(atPath path: String, displayPath: String, maxBytes: Int, yamlOnly: Bool, cache: ParseCache? = nil,
                               status: (() -> FileStatus?)? = nil) -> (Document?, [Diagnostic]) {
         // A Markdown file whose status is the one it had with the cache's record is not read.
         if let cache, !yamlOnly,
-           let unchanged = cache.unchangedDocument(path: displayPath, url: url, maxBytes: maxBytes, status: status ?? { FileStatus.of(url.path) }) {
+           let unchanged = cache.unchangedDocument(path: displayPath, filePath: path, maxBytes: maxBytes, status: status ?? { FileStatus.of(path) }) {
             return unchanged
         }
+        let url = URL(fileURLWithPath: path, isDirectory: false)
         let readAt = FileStatus.now()
-        let (read, readProblem, status) = SourceFile.readBytesAndStatus(url, displayPath: displayPath, maxBytes: maxBytes)
+        let (read, readProblem, status) = SourceFile.readBytesAndStatus(path, displayPath: displayPath, maxBytes: maxBytes)
         guard let bytes = read else { return (nil, readProblem.map { [$0] } ?? []) }
         guard let cache else { return parseDocument(bytes, url: url, displayPath: displayPath, yamlOnly: yamlOnly) }
         let key = bytes.withUnsafeBytes { ParseCache.Key($0, context: yamlOnly ? "yaml" : "markdown") }
         if let status, !yamlOnly { cache.note(path: displayPath, status: status, key: key, readAt: readAt) }
-        if let cached = bytes.withUnsafeBytes({ cache.document(path: displayPath, url: url, key: key, bytes: $0) }) { return cached }
+        if let cached = bytes.withUnsafeBytes({ cache.document(path: displayPath, filePath: path, key: key, bytes: $0) }) { return cached }
         var (document, diagnostics) = parseDocument(bytes, url: url, displayPath: displayPath, yamlOnly: yamlOnly)
         document?.contentKey = key
         let bodyOffset = document.flatMap { SourceFile.isTextAsStored(bytes) ? bytes.count - $0.body.utf8.count : nil }
@@ -400,8 +407,8 @@ struct RegisterReader {
         let folder = open(root.appendingPathComponent(RegisterLayout.systemsFolder).path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer { if folder >= 0 { close(folder) } }
         let parsed = files.parallelMap { file in
-            RegisterLoader.parseDocument(at: file.url, displayPath: file.displayPath, maxBytes: limit, yamlOnly: false, cache: cache,
-                                         status: { folder >= 0 ? FileStatus.of(file.relative, in: folder) : FileStatus.of(file.url.path) })
+            RegisterLoader.parseDocument(atPath: file.path, displayPath: file.displayPath, maxBytes: limit, yamlOnly: false, cache: cache,
+                                         status: { folder >= 0 ? FileStatus.of(file.relative, in: folder) : FileStatus.of(file.path) })
         }
         for index in files.indices {
             let file = files[index]
