@@ -254,8 +254,11 @@ struct PageContexts: Sendable {
     /// (`makeCards`).
     mutating func prepareLists() {
         let systems = register.systems
-        let names = systems.map { ($0.string("name") ?? "").lowercased() }
-        byName = systems.indices.sorted { names[$0] < names[$1] }
+        // Sorted by name on another core while this one groups (both read every system).
+        let sortedByName = Background {
+            let names = systems.map { ($0.string("name") ?? "").lowercased() }
+            return systems.indices.sorted { names[$0] < names[$1] }
+        }
         let department = HashedKey("department")
         let facetFields = Self.facets.map { HashedKey($0.field) }
         for (position, system) in systems.enumerated() {
@@ -266,6 +269,7 @@ struct PageContexts: Sendable {
         }
         for language in layout.languages { facets[language] = filters(language: language) }
         counts = RegisterCounts(systems)
+        byName = sortedByName.value
     }
 
     /// The cards of the systems at `positions` in one language, `partials/card` rendered once
