@@ -173,9 +173,10 @@ public enum SiteBuilder {
         }
     }
 
-    /// Every file of open data and every export but the sitemap. `systemJSON`: the text of the
-    /// system at a position, as in `systems/<id>.json`.
+    /// Every file of open data and every export. `sitemap`: every page, with when it last
+    /// changed. `systemJSON`: the text of the system at a position, as in `systems/<id>.json`.
     static func dataFiles(_ register: PublicRegister, layout: SiteLayout, parts: [PartKey?], title siteTitle: String,
+                          sitemap: [(path: String, lastModified: String?)],
                           systemJSON: @escaping @Sendable (Int) throws(SiteOutput.Failure) -> [UInt8]) -> [DataFile] {
         let organization = register.settings.organization.text(layout.defaultLanguage, fallback: layout.defaultLanguage)
         // Largest first: they are made on all cores.
@@ -186,6 +187,7 @@ public enum SiteBuilder {
             DataFile(OpenData.registerCSV) { OpenData.csv(register, layout: layout, parts: parts, into: &$0) },
         ] + Exporter.siteFiles(register, parts: parts) + [
             DataFile(OpenData.feed) { OpenData.atom(register, layout: layout, title: "\(siteTitle) — \(organization)", parts: parts, into: &$0) },
+            DataFile(OpenData.sitemap) { OpenData.sitemap(sitemap, layout: layout, into: &$0) },
             DataFile(OpenData.schemaJSON) { $0.append(OpenData.schemaValue(register.schema).jsonText(pretty: true) + "\n") },
         ]
     }
@@ -385,11 +387,10 @@ public enum SiteBuilder {
         pagePaths += systemPaths.joined()
         output.systemKeys.set(systemKeys)
         let siteTitle = contexts.strings(layout.defaultLanguage)["site_title"] ?? "Algorithm register"
-        let sitemapPaths = pagePaths
         // From the systems' JSON files just written, one at a time, rather than holding them all.
-        let dataFiles = self.dataFiles(register, layout: layout, parts: parts, title: siteTitle) { (position) throws(SiteOutput.Failure) in
+        let dataFiles = self.dataFiles(register, layout: layout, parts: parts, title: siteTitle, sitemap: pagePaths) { (position) throws(SiteOutput.Failure) in
             try output.read(OpenData.systemJSON(register.systems[position].id))
-        } + [DataFile(OpenData.sitemap) { OpenData.sitemap(sitemapPaths, layout: layout, into: &$0) }]
+        }
         if let failure = stream(dataFiles, to: output) { throw failure }
         files += dataFiles.count
         timer.lap("  open data and exports")

@@ -138,7 +138,6 @@ struct SiteOutput {
     struct PageKey: Equatable, Sendable {
         var pages: String
         var source: String?
-
     }
 
     /// Relative paths, collected from every thread that writes.
@@ -367,9 +366,10 @@ struct SiteOutput {
 
     /// Keeps `files` of the previous build when every one of them is there; else keeps none (a
     /// system's pages and JSON). `soleIn`: for each file, the folder that holds only it (by the
-    /// site's layout), if any; a file without is looked for in its folder's listing. Such a folder that nobody changed since the previous build
-    /// (`unchangedBefore`) still holds its file: one look at the folder, which the commit's
-    /// prune then need not read, instead of one at the file and one at the folder.
+    /// site's layout), if any; a file without one is looked for in its folder's listing. Such a
+    /// folder that nobody changed since the previous build (`unchangedBefore`) still holds its
+    /// file: one look at the folder, which the commit's prune then need not read, instead of
+    /// one at the file and one at the folder.
     func keepPrevious(all files: [String], soleIn folders: [String?], unchangedBefore: Int64) -> Bool {
         var unchanged: [String] = [], looseFiles: [String] = []
         for (file, folder) in zip(files, folders) {
