@@ -681,21 +681,19 @@ struct CacheReader {
     }
 
     mutating func object() -> Object? {
-        guard let count = boundedCount() else { return nil }
-        var members: [Member] = []
-        var hashes: [UInt64] = []
-        members.reserveCapacity(count)
-        hashes.reserveCapacity(count)
-        for _ in 0..<count {
-            guard let key = string(), let hash = word(), let keyLocation = location(), let value = value() else { return nil }
-            members.append(Member(key: key, keyLocation: keyLocation, value: value))
-            hashes.append(hash)
-        }
-        return Object(uniqueMembers: members, index: KeyIndex(hashes: hashes))
+        object { key, _ in String(decoding: key, as: UTF8.self) }
     }
 
     /// What `CacheWriter.fields` wrote: the summary, and where all the fields are (an object).
     mutating func fields() -> (summary: Object, all: Range<Int>)? {
+        // The summary's keys are `LazyFields`' own strings, not made again for each entry.
+        guard let summary = object(naming: { key, hash in LazyFields.summaryKey(hash: hash, bytes: key) ?? String(decoding: key, as: UTF8.self) }),
+              let all = skipPayload() else { return nil }
+        return (summary, all)
+    }
+
+    /// An object whose keys are made by `naming` from their bytes and hash.
+    private mutating func object(naming: (UnsafeRawBufferPointer, UInt64) -> String) -> Object? {
         guard let count = boundedCount() else { return nil }
         var members: [Member] = []
         var hashes: [UInt64] = []
@@ -703,13 +701,10 @@ struct CacheReader {
         hashes.reserveCapacity(count)
         for _ in 0..<count {
             guard let key = skipPayload(), let hash = word(), let keyLocation = location(), let value = value() else { return nil }
-            let name = LazyFields.summaryKey(hash: hash, bytes: UnsafeRawBufferPointer(rebasing: bytes[key]))
-                ?? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[key]), as: UTF8.self)
-            members.append(Member(key: name, keyLocation: keyLocation, value: value))
+            members.append(Member(key: naming(UnsafeRawBufferPointer(rebasing: bytes[key]), hash), keyLocation: keyLocation, value: value))
             hashes.append(hash)
         }
-        guard let all = skipPayload() else { return nil }
-        return (Object(uniqueMembers: members, index: KeyIndex(hashes: hashes)), all)
+        return Object(uniqueMembers: members, index: KeyIndex(hashes: hashes))
     }
 
     mutating func value() -> Value? {
