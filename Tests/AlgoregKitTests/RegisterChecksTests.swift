@@ -4,6 +4,17 @@ import Testing
 
 /// Checks that look across files: ids, names, translations, dates, placeholders, drafts.
 @Suite struct RegisterChecksTests {
+    @Test func todayIsTheDateInUTCThatAFormatterGives() {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        let before = formatter.string(from: Date())
+        let today = ValidationOptions.currentDate()
+        // Either side of midnight, the two may be a day apart; never anything else.
+        #expect(today == before || today == formatter.string(from: Date()))
+    }
+
     let validEntry: String = (try? String(contentsOf: TestSupport.fixtures.appendingPathComponent("register/systems/valid-entry.md"), encoding: .utf8)) ?? ""
 
     func register(languages: String = "[en]") throws -> TemporaryRegister {

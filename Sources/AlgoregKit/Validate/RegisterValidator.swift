@@ -22,36 +22,31 @@ public struct ValidationOptions: Sendable {
         self.reusesParsedFiles = reusesParsedFiles
     }
 
-    /// Today in UTC. From the C library: a `DateFormatter` took longer to make than a rebuild
-    /// after one edit spends on its whole first step.
+    /// Today in UTC, from the clock's seconds: a `DateFormatter` took longer to make than a
+    /// rebuild after one edit spends on its whole first step.
     public static func currentDate() -> String {
-        var now = time(nil)
-        var parts = tm()
-        gmtime_r(&now, &parts)
-        func padded(_ number: Int32, _ width: Int) -> String {
-            let digits = String(number)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(padded(parts.tm_year + 1900, 4))-\(padded(parts.tm_mon + 1, 2))-\(padded(parts.tm_mday, 2))"
+        PublicRegister.date(fromEpoch: String(time(nil)))!
     }
 }
 
 /// Load -> schema check -> register-wide checks -> typed model.
 public enum RegisterValidator {
     public static func validate(_ registryPath: String, options: ValidationOptions = ValidationOptions()) -> ValidationResult {
-        let (result, saving) = validateSavingInBackground(registryPath, options: options)
-        _ = saving?.value
-        return result
+        validate(registryPath, options: options, cache: openCache(registryPath, options: options))
     }
 
     /// `validate`, with the parse cache saved on another thread while the caller goes on (a
     /// build renders meanwhile); the caller waits for `saving` before it exits.
     static func validateSavingInBackground(_ registryPath: String, options: ValidationOptions) -> (ValidationResult, saving: Background<Void>?) {
-        var timer = PhaseTimer()
-        let cache = options.reusesParsedFiles ? ParseCache.forRegister(registryPath) : nil
-        timer.lap("  cache opened")
+        let cache = openCache(registryPath, options: options)
         let result = validateLeavingCacheUnsaved(registryPath, options: options, cache: cache)
         return (result, cache.map { cache in Background { cache.save() } })
+    }
+
+    private static func openCache(_ registryPath: String, options: ValidationOptions) -> ParseCache? {
+        var timer = PhaseTimer()
+        defer { timer.lap("  cache opened") }
+        return options.reusesParsedFiles ? ParseCache.forRegister(registryPath) : nil
     }
 
     static func validate(_ registryPath: String, options: ValidationOptions, cache: ParseCache?) -> ValidationResult {
