@@ -174,6 +174,56 @@ import Testing
         try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.systemFileNumber] as? UInt64)
     }
 
+    /// Deletes a system's file and its translations from the register.
+    func removeSystem(_ id: String, from registry: URL) throws {
+        let systems = registry.appendingPathComponent("systems")
+        for name in try FileManager.default.contentsOfDirectory(atPath: systems.path) where name == "\(id).md" || (name.hasPrefix("\(id).") && name.hasSuffix(".md")) {
+            try FileManager.default.removeItem(at: systems.appendingPathComponent(name))
+        }
+    }
+
+    func expectNothingLeftOf(_ id: String, in output: URL, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        for path in ["systems/\(id)", "nl/systems/\(id)", "data/systems/\(id).json"] {
+            #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent(path).path), "\(path) is left", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func aSystemGoneSinceThePreviousBuildLeavesNothingWhetherTheFolderOfSystemsIsReadOrTakenFromTheMarker() throws {
+        try TestSupport.withTemporaryFolder { folder in
+            let registry = try TestSupport.copyExampleRegistry(into: folder)
+            let output = folder.appendingPathComponent("Site")
+            _ = try build(registry, into: output)
+            let ids = try TestSupport.systemIDs(in: registry)
+            try #require(ids.count >= 4)
+
+            // Nobody touched the folders of systems since: their entries come from the marker.
+            try ageFolders(output)
+            try removeSystem(ids[0], from: registry)
+            _ = try build(registry, into: output)
+            expectNothingLeftOf(ids[0], in: output)
+            try expectSameAsABuildFromNothing(registry, output)
+
+            // A file put straight into `systems/` changes that folder: it is read, and the file goes.
+            try ageFolders(output)
+            let stray = output.appendingPathComponent("systems/notes.txt")
+            try TestSupport.write("mine\n", to: stray)
+            try removeSystem(ids[1], from: registry)
+            _ = try build(registry, into: output)
+            #expect(!FileManager.default.fileExists(atPath: stray.path))
+            expectNothingLeftOf(ids[1], in: output)
+            try expectSameAsABuildFromNothing(registry, output)
+
+            // A commit cut short before the marker got its keys: nothing is taken from the marker.
+            try ageFolders(output)
+            try TestSupport.write(SiteOutput.markerText, to: output.appendingPathComponent(SiteOutput.marker))
+            try ageFolders(output)
+            try removeSystem(ids[2], from: registry)
+            _ = try build(registry, into: output)
+            expectNothingLeftOf(ids[2], in: output)
+            try expectSameAsABuildFromNothing(registry, output)
+        }
+    }
+
     @Test func aPageFolderNobodyChangedSinceThePreviousBuildIsKeptUnreadAndAChangedOneIsLookedInto() throws {
         try TestSupport.withTemporaryFolder { folder in
             let registry = try TestSupport.copyExampleRegistry(into: folder)

@@ -6,7 +6,9 @@ enum OpenData {
     static let schemaJSON = "data/schema.json"
     static let feed = "feed.xml"
     static let sitemap = "sitemap.xml"
-    static func systemJSON(_ id: String) -> String { "data/systems/\(id).json" }
+    /// Holds every system's JSON, and nothing else.
+    static let systemsFolder = "data/systems"
+    static func systemJSON(_ id: String) -> String { systemsFolder + "/" + id + ".json" }
 
     /// The text of `systems/<id>.json`.
     static func systemJSONText(_ system: PublicRegister.System, register: PublicRegister, layout: SiteLayout) -> String {

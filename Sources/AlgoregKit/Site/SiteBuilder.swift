@@ -331,7 +331,8 @@ public enum SiteBuilder {
         timer.lap("  404 and reports")
         // Systems: every language's page and the JSON, rendered on all cores.
         let unchangedBefore = output.unchangedBefore
-        let results = Array(register.systems.indices).parallelMap { position -> Swift.Result<(paths: [String], key: SiteOutput.PageKey), SiteOutput.Failure> in
+        // `vouched`: every page's folder was kept as it was (the prune need not look into them).
+        let results = Array(register.systems.indices).parallelMap { position -> Swift.Result<(paths: [String], key: SiteOutput.PageKey, vouched: Bool), SiteOutput.Failure> in
             let system = register.systems[position]
             do throws(SiteOutput.Failure) {
                 let paths = layout.languages.map { layout.path(SiteLayout.system(system.id), language: $0) }
@@ -339,10 +340,10 @@ public enum SiteBuilder {
                 // Made from the same files in the same build fingerprint as last time: the pages
                 // and the JSON in the output are what this build would write.
                 // Each page's folder holds only the page (the layout is in the fingerprint).
-                if let sourceKey, let previous = previousKeys[system.id], previous.source == sourceKey,
-                   output.keepPrevious(all: [OpenData.systemJSON(system.id)] + paths.map(SiteLayout.file(for:)),
-                                       soleIn: [nil] + paths.map(SiteLayout.folder(for:)), unchangedBefore: unchangedBefore) {
-                    return .success((paths, previous))
+                if let sourceKey, let previous = previousKeys[system.id], previous.source == sourceKey {
+                    let kept = output.keepPrevious(all: [OpenData.systemJSON(system.id)] + paths.map(SiteLayout.file(for:)),
+                                                   soleIn: [nil] + paths.map(SiteLayout.folder(for:)), unchangedBefore: unchangedBefore)
+                    if kept != .none { return .success((paths, previous, kept == .keptInUnchangedFolders)) }
                 }
                 let jsonText = OpenData.systemJSONText(system, register: register, layout: layout)
                 let key = XXH64.hex128(jsonText, context: fingerprint)
@@ -363,13 +364,14 @@ public enum SiteBuilder {
                 if !(unchanged && output.keepPrevious(OpenData.systemJSON(system.id))) {
                     try output.write(OpenData.systemJSON(system.id), jsonText)
                 }
-                return .success((paths, SiteOutput.PageKey(pages: key, source: sourceKey)))
+                return .success((paths, SiteOutput.PageKey(pages: key, source: sourceKey), false))
             } catch {
                 return .failure(error)
             }
         }
         timer.lap("  system pages")
         var systemKeys: [(id: String, key: SiteOutput.PageKey)] = []
+        var unvouched: [String] = []
         systemKeys.reserveCapacity(results.count)
         // A language's pages together, in the register's order (by id): the sitemap sorts the
         // paths, and runs already in order cost it next to nothing.
@@ -380,12 +382,18 @@ public enum SiteBuilder {
                 for (language, path) in written.paths.enumerated() { systemPaths[language].append((path, system.lastUpdated)) }
                 files += written.paths.count + 1
                 systemKeys.append((system.id, written.key))
+                if !written.vouched { unvouched.append(system.id) }
             case .failure(let failure):
                 throw failure
             }
         }
         pagePaths += systemPaths.joined()
-        output.systemKeys.set(systemKeys)
+        // Where each system has a folder or file of its own, by the layout: the prune takes those
+        // folders' entries from the previous build's marker when nobody changed them since.
+        let systemFolders = layout.languages.map { language in
+            SiteOutput.SystemFolder(path: SiteLayout.folder(for: layout.path(SiteLayout.systems, language: language)), suffix: "", holdsFolders: true)
+        } + [SiteOutput.SystemFolder(path: OpenData.systemsFolder, suffix: ".json", holdsFolders: false)]
+        output.systemKeys.set(systemKeys, folders: systemFolders, unvouched: unvouched)
         let siteTitle = contexts.strings(layout.defaultLanguage)["site_title"] ?? "Algorithm register"
         // From the systems' JSON files just written, one at a time, rather than holding them all.
         let dataFiles = self.dataFiles(register, layout: layout, parts: parts, title: siteTitle, sitemap: pagePaths) { (position) throws(SiteOutput.Failure) in

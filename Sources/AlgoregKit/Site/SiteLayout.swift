@@ -10,7 +10,9 @@ struct SiteLayout: Sendable {
     func prefix(_ language: String) -> String { language == defaultLanguage ? "" : "\(language)/" }
 
     /// Page paths relative to a language's folder, ending in "/" ("" is the home page).
-    static func system(_ id: String) -> String { "systems/\(id)/" }
+    /// The page path of the folder that holds every system's page (and nothing else).
+    static let systems = "systems/"
+    static func system(_ id: String) -> String { systems + id + "/" }
     static func department(_ id: String) -> String { "departments/\(id)/" }
     static let departments = "departments/"
     static let about = "about/"

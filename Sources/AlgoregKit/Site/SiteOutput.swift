@@ -124,14 +124,34 @@ struct SiteOutput {
     final class SystemKeys: @unchecked Sendable {
         private let lock = NSLock()
         private var keys: [(id: String, key: PageKey)] = []
+        private var systemFolders: [SystemFolder] = []
+        private var unvouched: [String] = []
 
-        func set(_ keys: [(id: String, key: PageKey)]) {
-            lock.withLock { self.keys = keys }
+        /// `folders`: where each system has an entry; `unvouched`: the systems whose page folders
+        /// were not all kept by their folder (`keepPrevious(all:soleIn:unchangedBefore:)`).
+        func set(_ keys: [(id: String, key: PageKey)], folders: [SystemFolder] = [], unvouched: [String] = []) {
+            lock.withLock {
+                self.keys = keys
+                systemFolders = folders
+                self.unvouched = unvouched
+            }
         }
 
         var all: [(id: String, key: PageKey)] {
             lock.withLock { keys }
         }
+
+        var folders: (folders: [SystemFolder], unvouched: [String]) {
+            lock.withLock { (systemFolders, unvouched) }
+        }
+    }
+
+    /// A folder of the output that holds an entry for each system and nothing else: `<id>` and
+    /// then `suffix`, a folder (a language's `systems/`) or a file (`data/systems/`).
+    struct SystemFolder: Sendable {
+        var path: String
+        var suffix: String
+        var holdsFolders: Bool
     }
 
     /// A system's pages' key (over its JSON), and the key of what they are made from when known.
@@ -370,21 +390,26 @@ struct SiteOutput {
     /// folder that nobody changed since the previous build (`unchangedBefore`) still holds its
     /// file: one look at the folder, which the commit's prune then need not read, instead of
     /// one at the file and one at the folder.
-    func keepPrevious(all files: [String], soleIn folders: [String?], unchangedBefore: Int64) -> Bool {
+    /// `.keptInUnchangedFolders` when every file with a folder of its own was vouched for by it.
+    func keepPrevious(all files: [String], soleIn folders: [String?], unchangedBefore: Int64) -> KeptPrevious {
         var unchanged: [String] = [], looseFiles: [String] = []
+        var byFolders = true
         for (file, folder) in zip(files, folders) {
             if let folder, isUnchanged(folder: folder, before: unchangedBefore) {
                 unchanged.append(folder)
             } else if folder == nil ? isListedInPrevious(file) : isInPrevious(file) {
                 looseFiles.append(file)
+                if folder != nil { byFolders = false }
             } else {
-                return false
+                return .none
             }
         }
         // The prune does not look into an unchanged folder, so its file needs no record.
         madeFiles.recordKept(files: looseFiles, folders: unchanged)
-        return true
+        return byFolders ? .keptInUnchangedFolders : .kept
     }
+
+    enum KeptPrevious { case none, kept, keptInUnchangedFolders }
 
     private func isInPrevious(_ relative: String) -> Bool {
         guard previousFolder.descriptor >= 0 else { return false }
@@ -579,6 +604,8 @@ struct SiteOutput {
             let relative = String(target.dropFirst(outputPrefix.count))
             return streamed.contains(relative) && spares.keep(target, as: relative)
         }
+        // Looked at before the moves, which may add systems' folders to them.
+        let vouched = vouchedSystemFolders()
         timer.lap("  keys and marker")
         let moved = Self.moveTree(from: staging.path, into: output.path, holdingReplaced: &replaced, keptAsSpare: keptAsSpare)
         timer.lap("  moves")
@@ -592,7 +619,8 @@ struct SiteOutput {
         let root = open(output.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard root >= 0 else { throw commitFailure(errno) }
         defer { close(root) }
-        if case .failed(let code) = prune(root, relative: "", made: madeFiles.snapshot()) { throw commitFailure(code) }
+        let plan = PrunePlan(made: madeFiles.snapshot(), vouched: vouched)
+        if case .failed(let code) = prune(root, relative: "", plan: plan) { throw commitFailure(code) }
         timer.lap("  prune")
         try replaceMarker(text + keys)
         abandon()
@@ -679,20 +707,63 @@ struct SiteOutput {
 
     enum Pruned { case empty, holdsFiles, failed(Int32) }
 
+    /// What the prune knows without reading a folder: every file this build made or kept, and
+    /// the system folders it need not list (`vouchedSystemFolders`).
+    struct PrunePlan: Sendable {
+        let made: MadeFiles.Snapshot
+        let vouched: [String: VouchedFolder]
+    }
+
+    /// A system folder (`SystemFolder`) as the previous build's commit left it: the entries to
+    /// look into (of systems gone since, and of systems whose pages were not all kept by their
+    /// folder); every other entry is a system's this build kept.
+    struct VouchedFolder: Sendable {
+        var names: [String]
+        var holdsFolders: Bool
+        var holdsCurrent: Bool
+    }
+
+    /// The system folders nobody changed since the previous commit began (`unchangedBefore`):
+    /// that commit's prune left each holding exactly the previous build's systems, named in its
+    /// marker. At 10,000 systems reading three folders of 10,000 names was most of the prune.
+    private func vouchedSystemFolders() -> [String: VouchedFolder] {
+        let previous = previousKeys().pages
+        let (folders, unvouched) = systemKeys.folders
+        // No keys: the previous commit was cut short (or there was none), and nothing is known.
+        guard !previous.isEmpty, !folders.isEmpty, previousFolder.descriptor >= 0 else { return [:] }
+        let limit = unchangedBefore
+        let current = systemKeys.all
+        let currentIDs = Set(current.lazy.map(\.id))
+        let gone = previous.keys.filter { !currentIDs.contains($0) }
+        var vouched: [String: VouchedFolder] = [:]
+        for folder in folders {
+            var info = stat()
+            guard fstatat(previousFolder.descriptor, folder.path, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFDIR,
+                  FileStatus(info).modified < limit else { continue }
+            // A system's file (its JSON) has nothing inside to look at; its folder may.
+            let names = gone + (folder.holdsFolders ? unvouched : [])
+            vouched[folder.path] = VouchedFolder(names: names.map { $0 + folder.suffix }, holdsFolders: folder.holdsFolders, holdsCurrent: !current.isEmpty)
+        }
+        return vouched
+    }
+
     /// Deletes the files below `folder` that this build did not make, and the folders that
     /// leaves empty; keeps the marker and the files a repository keeps in its `Site/`.
     /// A folder that holds only files this build kept, unchanged since the previous build
     /// (`keepPrevious(all:soleIn:unchangedBefore:)`), is not read (20,000 system page folders
-    /// at 10,000 systems).
+    /// at 10,000 systems), nor is a folder of systems nobody changed (`vouchedSystemFolders`).
     /// Every name is looked up relative to its open folder: at 10,000 systems the prune
     /// looks at 20,000 folders, and the kernel would otherwise walk each whole path again.
-    private func prune(_ folder: Int32, relative: String, made: MadeFiles.Snapshot) -> Pruned {
-        guard let names = Self.entries(of: folder) else { return .failed(errno) }
+    private func prune(_ folder: Int32, relative: String, plan: PrunePlan) -> Pruned {
+        let known = plan.vouched[relative]
+        guard let names = known.map({ known in known.names.map { (name: $0, isFolder: known.holdsFolders) } }) ?? Self.entries(of: folder) else {
+            return .failed(errno)
+        }
         // Folders of a system each (10,000 in `systems/` at 10,000 systems) on all cores.
         let outcomes = names.count >= 256
-            ? names.parallelMap { pruneEntry($0.name, isFolder: $0.isFolder, in: folder, relative: relative, made: made) }
-            : names.map { pruneEntry($0.name, isFolder: $0.isFolder, in: folder, relative: relative, made: made) }
-        var holdsFiles = false
+            ? names.parallelMap { pruneEntry($0.name, isFolder: $0.isFolder, in: folder, relative: relative, plan: plan) }
+            : names.map { pruneEntry($0.name, isFolder: $0.isFolder, in: folder, relative: relative, plan: plan) }
+        var holdsFiles = known?.holdsCurrent ?? false
         for outcome in outcomes {
             switch outcome {
             case .failed: return outcome
@@ -704,14 +775,17 @@ struct SiteOutput {
     }
 
     /// One entry of a folder being pruned: kept (`holdsFiles`), deleted (`empty`), or failed.
-    private func pruneEntry(_ name: String, isFolder: Bool, in folder: Int32, relative: String, made: MadeFiles.Snapshot) -> Pruned {
+    private func pruneEntry(_ name: String, isFolder: Bool, in folder: Int32, relative: String, plan: PrunePlan) -> Pruned {
+        let made = plan.made
         let child = relative.isEmpty ? name : relative + "/" + name
         if relative.isEmpty && (name == Self.marker || Self.keptFiles.contains(name)) { return .holdsFiles }
         if isFolder {
             if made.keptFolders.contains(child) { return .holdsFiles }
             let inner = openat(folder, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+            // Gone already: nothing to delete.
+            if inner < 0 && errno == ENOENT { return .empty }
             guard inner >= 0 else { return .failed(errno) }
-            let pruned = prune(inner, relative: child, made: made)
+            let pruned = prune(inner, relative: child, plan: plan)
             close(inner)
             switch pruned {
             case .failed: return pruned
