@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Two builds of algoreg side by side on the same generated register: which is faster.
 
-    python3 Tests/Benchmarks/compare_binaries.py OLD NEW [--what rebuild|cold] [--rounds 12] [--systems 10000]
+    python3 Tests/Benchmarks/compare_binaries.py OLD NEW [--what rebuild|first|cold] [--rounds 12] [--systems 10000]
 
 `rebuild`: each binary gets two fresh copies of the register (on this kind of machine two
 copies of the same register give the same binary rebuild times up to 0.03 s apart, so one copy
 each would measure the copies); after a cold build and a first rebuild, every round appends a
-sentence to one entry in each copy and rebuilds it, in an order that turns each round. `cold`:
+sentence to one entry in each copy and rebuilds it, in an order that turns each round. `first`:
+the rebuild after one edit right after a cold build (no spare files yet; see README), two
+copies each, the cold build untimed. `cold`:
 no output and no parse cache before each build, the binaries taking turns. Prints each side's
 medians and the mean of the paired differences with its standard error (OLD - NEW: positive
 means NEW is faster). Everything runs in /dev/shm/algoreg-compare/, removed at the end.
@@ -51,7 +53,7 @@ def edit(folder, round_number):
 def compare(args):
     source = os.path.join(ROOT, "source")
     generate.generate(args.systems, "1", source, hugo=False)
-    copies = {"old": ["old-1", "old-2"], "new": ["new-1", "new-2"]} if args.what == "rebuild" else {"old": ["old-1"], "new": ["new-1"]}
+    copies = {"old": ["old-1"], "new": ["new-1"]} if args.what == "cold" else {"old": ["old-1", "old-2"], "new": ["new-1", "new-2"]}
     binaries = {"old": os.path.abspath(args.old), "new": os.path.abspath(args.new)}
     for side, folders in copies.items():
         for folder in folders:
@@ -68,11 +70,13 @@ def compare(args):
             order.reverse()
         for side, folder in order:
             path = os.path.join(ROOT, folder)
-            if args.what == "rebuild":
-                edit(path, round_number)
-            else:
+            if args.what != "rebuild":
                 shutil.rmtree(os.path.join(path, "out"), ignore_errors=True)
                 shutil.rmtree(os.path.join(path, ".algoreg-cache"), ignore_errors=True)
+            if args.what == "first":
+                build(binaries[side], path)
+            if args.what != "cold":
+                edit(path, round_number)
             samples[(side, folder)].append(build(binaries[side], path))
 
     def side_mean(side, round_number, index):
@@ -92,7 +96,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("old")
     parser.add_argument("new")
-    parser.add_argument("--what", choices=["rebuild", "cold"], default="rebuild")
+    parser.add_argument("--what", choices=["rebuild", "first", "cold"], default="rebuild")
     parser.add_argument("--rounds", type=int, default=12)
     parser.add_argument("--systems", type=int, default=10000)
     args = parser.parse_args()

@@ -154,6 +154,16 @@ public enum SiteBuilder {
         }
     }
 
+    /// What became of one system's pages and JSON.
+    struct SystemPages: Sendable {
+        var paths: [String]
+        var key: SiteOutput.PageKey
+        /// Every page was kept in a folder nobody changed (the prune need not look into them).
+        var vouched: Bool
+        /// The previous build had the system.
+        var knownBefore: Bool
+    }
+
     /// A list page to render: where it goes, its template, and how to make its values.
     struct PageJob: Sendable {
         var path: String
@@ -331,8 +341,7 @@ public enum SiteBuilder {
         timer.lap("  404 and reports")
         // Systems: every language's page and the JSON, rendered on all cores.
         let unchangedBefore = output.unchangedBefore
-        // `vouched`: every page's folder was kept as it was (the prune need not look into them).
-        let results = Array(register.systems.indices).parallelMap { position -> Swift.Result<(paths: [String], key: SiteOutput.PageKey, vouched: Bool), SiteOutput.Failure> in
+        let results = Array(register.systems.indices).parallelMap { position -> Swift.Result<SystemPages, SiteOutput.Failure> in
             let system = register.systems[position]
             do throws(SiteOutput.Failure) {
                 let paths = layout.languages.map { layout.path(SiteLayout.system(system.id), language: $0) }
@@ -343,7 +352,7 @@ public enum SiteBuilder {
                 if let sourceKey, let previous = previousKeys[system.id], previous.source == sourceKey {
                     let kept = output.keepPrevious(all: [OpenData.systemJSON(system.id)] + paths.map(SiteLayout.file(for:)),
                                                    soleIn: [nil] + paths.map(SiteLayout.folder(for:)), unchangedBefore: unchangedBefore)
-                    if kept != .none { return .success((paths, previous, kept == .keptInUnchangedFolders)) }
+                    if kept != .none { return .success(SystemPages(paths: paths, key: previous, vouched: kept == .keptInUnchangedFolders, knownBefore: true)) }
                 }
                 let jsonText = OpenData.systemJSONText(system, register: register, layout: layout)
                 let key = XXH64.hex128(jsonText, context: fingerprint)
@@ -364,7 +373,8 @@ public enum SiteBuilder {
                 if !(unchanged && output.keepPrevious(OpenData.systemJSON(system.id))) {
                     try output.write(OpenData.systemJSON(system.id), jsonText)
                 }
-                return .success((paths, SiteOutput.PageKey(pages: key, source: sourceKey), false))
+                return .success(SystemPages(paths: paths, key: SiteOutput.PageKey(pages: key, source: sourceKey), vouched: false,
+                                            knownBefore: previousKeys[system.id] != nil))
             } catch {
                 return .failure(error)
             }
@@ -372,6 +382,7 @@ public enum SiteBuilder {
         timer.lap("  system pages")
         var systemKeys: [(id: String, key: SiteOutput.PageKey)] = []
         var unvouched: [String] = []
+        var knownBefore = 0
         systemKeys.reserveCapacity(results.count)
         // A language's pages together, in the register's order (by id): the sitemap sorts the
         // paths, and runs already in order cost it next to nothing.
@@ -383,6 +394,7 @@ public enum SiteBuilder {
                 files += written.paths.count + 1
                 systemKeys.append((system.id, written.key))
                 if !written.vouched { unvouched.append(system.id) }
+                if written.knownBefore { knownBefore += 1 }
             case .failure(let failure):
                 throw failure
             }
@@ -393,7 +405,9 @@ public enum SiteBuilder {
         let systemFolders = layout.languages.map { language in
             SiteOutput.SystemFolder(path: SiteLayout.folder(for: layout.path(SiteLayout.systems, language: language)), suffix: "", holdsFolders: true)
         } + [SiteOutput.SystemFolder(path: OpenData.systemsFolder, suffix: ".json", holdsFolders: false)]
-        output.systemKeys.set(systemKeys, folders: systemFolders, unvouched: unvouched)
+        // Every system of the previous build is one of this build's unless fewer were found.
+        let gone = knownBefore == previousKeys.count ? [] : Set(previousKeys.keys).subtracting(register.systems.map(\.id)).sorted()
+        output.systemKeys.set(systemKeys, folders: systemFolders, unvouched: unvouched, gone: gone)
         let siteTitle = contexts.strings(layout.defaultLanguage)["site_title"] ?? "Algorithm register"
         // From the systems' JSON files just written, one at a time, rather than holding them all.
         let dataFiles = self.dataFiles(register, layout: layout, parts: parts, title: siteTitle, sitemap: pagePaths) { (position) throws(SiteOutput.Failure) in

@@ -126,14 +126,17 @@ struct SiteOutput {
         private var keys: [(id: String, key: PageKey)] = []
         private var systemFolders: [SystemFolder] = []
         private var unvouched: [String] = []
+        private var gone: [String] = []
 
         /// `folders`: where each system has an entry; `unvouched`: the systems whose page folders
-        /// were not all kept by their folder (`keepPrevious(all:soleIn:unchangedBefore:)`).
-        func set(_ keys: [(id: String, key: PageKey)], folders: [SystemFolder] = [], unvouched: [String] = []) {
+        /// were not all kept by their folder (`keepPrevious(all:soleIn:unchangedBefore:)`);
+        /// `gone`: the previous build's systems this build does not have.
+        func set(_ keys: [(id: String, key: PageKey)], folders: [SystemFolder] = [], unvouched: [String] = [], gone: [String] = []) {
             lock.withLock {
                 self.keys = keys
                 systemFolders = folders
                 self.unvouched = unvouched
+                self.gone = gone
             }
         }
 
@@ -141,8 +144,8 @@ struct SiteOutput {
             lock.withLock { keys }
         }
 
-        var folders: (folders: [SystemFolder], unvouched: [String]) {
-            lock.withLock { (systemFolders, unvouched) }
+        var folders: (folders: [SystemFolder], unvouched: [String], gone: [String]) {
+            lock.withLock { (systemFolders, unvouched, gone) }
         }
     }
 
@@ -268,7 +271,8 @@ struct SiteOutput {
         func commitStarts() {
             let now = FileStatus.now()
             lock.withLock { made.commitStarted = now }
-            if file != nil { encoding = Background { [self] in lock.withLock { made.encoded() } } }
+            // Encoded outside the lock: the commit asks for the streamed files meanwhile.
+            if file != nil { encoding = Background { [self] in lock.withLock { made }.encoded() } }
         }
 
         func record(_ relative: String, _ file: PartIndex.File) {
@@ -727,14 +731,11 @@ struct SiteOutput {
     /// that commit's prune left each holding exactly the previous build's systems, named in its
     /// marker. At 10,000 systems reading three folders of 10,000 names was most of the prune.
     private func vouchedSystemFolders() -> [String: VouchedFolder] {
-        let previous = previousKeys().pages
-        let (folders, unvouched) = systemKeys.folders
+        let (folders, unvouched, gone) = systemKeys.folders
         // No keys: the previous commit was cut short (or there was none), and nothing is known.
-        guard !previous.isEmpty, !folders.isEmpty, previousFolder.descriptor >= 0 else { return [:] }
+        guard !previousKeys().pages.isEmpty, !folders.isEmpty, previousFolder.descriptor >= 0 else { return [:] }
         let limit = unchangedBefore
-        let current = systemKeys.all
-        let currentIDs = Set(current.lazy.map(\.id))
-        let gone = previous.keys.filter { !currentIDs.contains($0) }
+        let holdsCurrent = !systemKeys.all.isEmpty
         var vouched: [String: VouchedFolder] = [:]
         for folder in folders {
             var info = stat()
@@ -742,7 +743,7 @@ struct SiteOutput {
                   FileStatus(info).modified < limit else { continue }
             // A system's file (its JSON) has nothing inside to look at; its folder may.
             let names = gone + (folder.holdsFolders ? unvouched : [])
-            vouched[folder.path] = VouchedFolder(names: names.map { $0 + folder.suffix }, holdsFolders: folder.holdsFolders, holdsCurrent: !current.isEmpty)
+            vouched[folder.path] = VouchedFolder(names: names.map { $0 + folder.suffix }, holdsFolders: folder.holdsFolders, holdsCurrent: holdsCurrent)
         }
         return vouched
     }
