@@ -41,6 +41,37 @@ import Testing
         #expect(found.first?.fix?.contains("my-chatbot.md") == true)
     }
 
+    /// The byte reading of a file's name says what splitting it as text says: `<id>.md`,
+    /// `<id>.<language>.md`, not Markdown, or a bad name (with what comes before its first dot).
+    @Test func entryFileNamesReadAsBytesAsTheyReadAsText() {
+        let samples = ["chatbot.md", "chatbot.nl.md", "sub/chatbot.pt-BR.md", "a.b.c.md", "My Chatbot.md", "chatbot.NL.md", "x.md", ".md.md",
+                       "chatbot.txt", "chatbot.MD", "md", "chatbot.md.bak", "é.md", "chatbot..md", "chatbot.nl.md/other.md"]
+        for sample in samples {
+            let name = String(sample.split(separator: "/").last ?? "")
+            var expected: RegisterLoader.EntryName = .notMarkdown
+            if name.hasSuffix(".md") && name.count > 3 {
+                let parts = name.dropLast(3).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+                let language = parts.count == 2 ? parts[1] : nil
+                expected = parts.count <= 2 && RegisterLayout.isID(parts[0]) && (language.map(RegisterLayout.isLanguageCode) ?? true)
+                    ? .entry(id: parts[0], language: language) : .badName(name, stem: parts[0])
+            }
+            #expect(RegisterLoader.entryName(sample) == expected, "\(sample)")
+        }
+    }
+
+    /// Files are listed in the order of their names' bytes, which for ASCII names is their order as text.
+    @Test func filesAreListedInTheOrderOfTheirNames() throws {
+        try TestSupport.withTemporaryFolder { folder in
+            let names = ["b.md", "a-2.md", "a.md", "a.nl.md", "access-advice-05900.md", "access-advice-05900.nl.md", "access-advice-0590.md",
+                         "access-advice-059000.md", "Z.md", "a-very-long-name-that-shares-its-first-sixteen-bytes-1.md",
+                         "a-very-long-name-that-shares-its-first-sixteen-bytes-0.md"]
+            for name in names { try TestSupport.write("x", to: folder.appendingPathComponent(name)) }
+            #expect(RegisterLoader.listFiles(under: folder.path).map(\.0) == names.sorted())
+            try TestSupport.write("x", to: folder.appendingPathComponent("é.md"))
+            #expect(RegisterLoader.listFiles(under: folder.path).map(\.0) == (names + ["é.md"]).sorted())
+        }
+    }
+
     /// The byte checks of ids and language codes say what the patterns of the register format say.
     @Test func idsAndLanguageCodesAreCheckedAsThePatternsSay() {
         let id = /[a-z0-9][a-z0-9-]*/, language = /[a-z]{2,3}(-[A-Za-z0-9]+)?/

@@ -15,7 +15,12 @@ extension Array where Element: Sendable {
                 box.value[index] = transform(inputBox.value[index])
             }
         }
-        return results.map { $0! }
+        // Moved out, not copied: a copy would retain every result once more, and the buffer,
+        // freed without being emptied, would never release them.
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for index in 0..<count { (buffer.baseAddress! + index).initialize(to: (results.baseAddress! + index).move()!) }
+            initialized = count
+        }
     }
 }
 
