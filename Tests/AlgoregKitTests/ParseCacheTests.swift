@@ -63,7 +63,7 @@ import Testing
             #expect(firstCache?.reusedDocuments == 0)
             let (second, secondCache) = try validate(registry)
             #expect(secondCache?.reusedDocuments == uncached.checkedFiles, "every file read comes from the cache")
-            let systemFiles = try FileManager.default.contentsOfDirectory(atPath: registry.appendingPathComponent("systems").path).count
+            let systemFiles = try systemFiles(registry)
             #expect(secondCache?.reusedChecks == systemFiles, "and so do the checks of every entry and translation")
             #expect(digest(first) == digest(uncached))
             #expect(digest(second) == digest(uncached))
@@ -79,11 +79,15 @@ import Testing
             let (uncached, _) = try validate(registry, cached: false)
             let (cached, cache) = try validate(registry)
             #expect(cache?.reusedDocuments == uncached.checkedFiles - 1)
-            let systemFiles = try FileManager.default.contentsOfDirectory(atPath: registry.appendingPathComponent("systems").path).count
+            let systemFiles = try systemFiles(registry)
             #expect(cache?.reusedChecks == systemFiles - 2, "the entry and its translation, which is checked against it, are checked again")
             #expect(cached.diagnostics.contains { $0.code == .unknownField && $0.file.hasSuffix("bridge-predictive-maintenance.md") })
             #expect(digest(cached) == digest(uncached))
         }
+    }
+
+    func systemFiles(_ registry: URL) throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: registry.appendingPathComponent("systems").path).count
     }
 
     @Test func anotherDayChecksEveryEntryAgain() throws {
@@ -96,6 +100,10 @@ import Testing
             #expect(cache?.reusedChecks == 0)
             #expect((cache?.reusedDocuments ?? 0) > 0, "the parsed files are still reused")
             #expect(digest(cached) == digest(uncached))
+            // The new checks were kept with the files' records: the same day reuses them all.
+            let (again, againCache) = try validate(registry, today: "2030-01-01")
+            #expect(againCache?.reusedChecks == (try systemFiles(registry)))
+            #expect(digest(again) == digest(uncached))
         }
     }
 
