@@ -233,12 +233,22 @@ final class FileWriter {
     /// build compares its separators with it instead of reading this file.
     func gap(before start: Int, buffered: [UInt8]) -> Int? {
         guard let lastPartEnd, start - lastPartEnd <= 64, start - lastPartEnd <= buffered.count else { return nil }
-        let bytes = Array(buffered.suffix(start - lastPartEnd))
-        if let known = gapPositions[bytes] { return known }
-        gaps.append(bytes)
-        gapPositions[bytes] = gaps.count - 1
-        return gaps.count - 1
+        let length = start - lastPartEnd
+        // Nearly always the gap before the last part (70,000 parts at 10,000 systems): compared
+        // in place, without making an array to look it up.
+        if let lastGap, gaps[lastGap].count == length, buffered.suffix(length).elementsEqual(gaps[lastGap]) { return lastGap }
+        let bytes = Array(buffered.suffix(length))
+        let position = gapPositions[bytes] ?? {
+            gaps.append(bytes)
+            gapPositions[bytes] = gaps.count - 1
+            return gaps.count - 1
+        }()
+        lastGap = position
+        return position
     }
+
+    /// The gap `gap(before:buffered:)` gave last.
+    private var lastGap: Int?
 
     /// A part made anew, `gap` (`gap(before:buffered:)`) before it.
     func record(_ key: PartKey, offset: Int, length: Int, gap: Int?) {

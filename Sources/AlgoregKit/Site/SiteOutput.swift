@@ -179,26 +179,20 @@ struct SiteOutput {
             return paths[relative] == true
         }
 
-        /// Folders that hold only files this build kept from the previous one, unchanged since.
-        private var keptFolders: Set<String> = []
-
-        /// Files kept from the previous build and folders that hold only such files, at once.
-        func recordKept(files: [String], folders: [String]) {
+        /// Files kept from the previous build, at once.
+        func recordKept(files: [String]) {
             lock.lock(); defer { lock.unlock() }
             for file in files { paths[file] = true }
-            for folder in folders { keptFolders.insert(folder) }
         }
 
-        /// Every file and kept folder recorded, for the prune to look up without the lock
-        /// (both cores look up 30,000 names at 10,000 systems; nothing is recorded by then).
+        /// Every file recorded, for the prune to look up without the lock (nothing is recorded by then).
         func snapshot() -> Snapshot {
             lock.lock(); defer { lock.unlock() }
-            return Snapshot(paths: paths, keptFolders: keptFolders)
+            return Snapshot(paths: paths)
         }
 
         struct Snapshot: Sendable {
             let paths: [String: Bool]
-            let keptFolders: Set<String>
         }
 
     }
@@ -393,24 +387,26 @@ struct SiteOutput {
     /// site's layout), if any; a file without one is looked for in its folder's listing. Such a
     /// folder that nobody changed since the previous build (`unchangedBefore`) still holds its
     /// file: one look at the folder, which the commit's prune then need not read, instead of
-    /// one at the file and one at the folder.
-    /// `.keptInUnchangedFolders` when every file with a folder of its own was vouched for by it.
+    /// one at the file and one at the folder. `.keptInUnchangedFolders` when every file with a
+    /// folder of its own was vouched for by it.
+    /// The prune knows a system's files by their system (`PrunePlan.holdsSystem`), so only the
+    /// pages of a system with a folder that changed are recorded, for the prune that looks in.
     func keepPrevious(all files: [String], soleIn folders: [String?], unchangedBefore: Int64) -> KeptPrevious {
-        var unchanged: [String] = [], looseFiles: [String] = []
         var byFolders = true
         for (file, folder) in zip(files, folders) {
             if let folder, isUnchanged(folder: folder, before: unchangedBefore) {
-                unchanged.append(folder)
+                continue
             } else if folder == nil ? isListedInPrevious(file) : isInPrevious(file) {
-                looseFiles.append(file)
                 if folder != nil { byFolders = false }
             } else {
                 return .none
             }
         }
-        // The prune does not look into an unchanged folder, so its file needs no record.
-        madeFiles.recordKept(files: looseFiles, folders: unchanged)
-        return byFolders ? .keptInUnchangedFolders : .kept
+        if byFolders { return .keptInUnchangedFolders }
+        // The prune looks into every page folder of the system: each page is recorded. From both
+        // cores for every one of 10,000 systems, under one lock, this cost more than the rest.
+        madeFiles.recordKept(files: zip(files, folders).compactMap { $1 == nil ? nil : $0 })
+        return .kept
     }
 
     enum KeptPrevious { case none, kept, keptInUnchangedFolders }
@@ -438,7 +434,9 @@ struct SiteOutput {
 
     /// A file this build has written, or kept from the previous build.
     func read(_ relative: String) throws(Failure) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: (madeFiles.wasKept(relative) ? output : staging).path + "/" + relative) else {
+        // A system's file kept from the previous build has no record (`keepPrevious(all:soleIn:unchangedBefore:)`).
+        let staged = !madeFiles.wasKept(relative) && access(staging.path + "/" + relative, F_OK) == 0
+        guard let data = FileManager.default.contents(atPath: (staged ? staging : output).path + "/" + relative) else {
             throw .io(Diagnostic(file: "\(displayOutput)/\(relative)", location: nil, code: .outputFailed,
                 message: "A file this build wrote cannot be read back.", fix: "Check the disk space and permissions."))
         }
@@ -623,7 +621,11 @@ struct SiteOutput {
         let root = open(output.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard root >= 0 else { throw commitFailure(errno) }
         defer { close(root) }
-        let plan = PrunePlan(made: madeFiles.snapshot(), vouched: vouched)
+        let (folders, unvouched, _) = systemKeys.folders
+        // Needed only where a folder of systems is read (the others list no current system).
+        let current = folders.contains { vouched[$0.path] == nil } ? Set(systems.lazy.map(\.id)) : []
+        let plan = PrunePlan(made: madeFiles.snapshot(), vouched: vouched, systemFolders: Dictionary(folders.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first }),
+                             systems: current, unvouched: Set(unvouched))
         if case .failed(let code) = prune(root, relative: "", plan: plan) { throw commitFailure(code) }
         timer.lap("  prune")
         try replaceMarker(text + keys)
@@ -716,6 +718,20 @@ struct SiteOutput {
     struct PrunePlan: Sendable {
         let made: MadeFiles.Snapshot
         let vouched: [String: VouchedFolder]
+        /// The folders of systems' files by path, this build's systems, and those whose page
+        /// folders were not all kept by their folder: a system's entry there holds only what
+        /// this build made or kept for it (no record of it is kept in `made`), and is looked
+        /// into only when it is a folder not kept by itself.
+        let systemFolders: [String: SystemFolder]
+        let systems: Set<String>
+        let unvouched: Set<String>
+
+        /// Whether `name` in `folder` is the entry of a system of this build that needs no look inside.
+        func holdsSystem(_ name: String, in folder: String) -> Bool {
+            guard let systemFolder = systemFolders[folder], name.hasSuffix(systemFolder.suffix) else { return false }
+            let id = String(name.dropLast(systemFolder.suffix.count))
+            return systems.contains(id) && !(systemFolder.holdsFolders && unvouched.contains(id))
+        }
     }
 
     /// A system folder (`SystemFolder`) as the previous build's commit left it: the entries to
@@ -750,7 +766,7 @@ struct SiteOutput {
 
     /// Deletes the files below `folder` that this build did not make, and the folders that
     /// leaves empty; keeps the marker and the files a repository keeps in its `Site/`.
-    /// A folder that holds only files this build kept, unchanged since the previous build
+    /// A system's folder whose pages this build kept, unchanged since the previous build
     /// (`keepPrevious(all:soleIn:unchangedBefore:)`), is not read (20,000 system page folders
     /// at 10,000 systems), nor is a folder of systems nobody changed (`vouchedSystemFolders`).
     /// Every name is looked up relative to its open folder: at 10,000 systems the prune
@@ -778,10 +794,10 @@ struct SiteOutput {
     /// One entry of a folder being pruned: kept (`holdsFiles`), deleted (`empty`), or failed.
     private func pruneEntry(_ name: String, isFolder: Bool, in folder: Int32, relative: String, plan: PrunePlan) -> Pruned {
         let made = plan.made
-        let child = relative.isEmpty ? name : relative + "/" + name
         if relative.isEmpty && (name == Self.marker || Self.keptFiles.contains(name)) { return .holdsFiles }
+        if plan.holdsSystem(name, in: relative) { return .holdsFiles }
+        let child = relative.isEmpty ? name : relative + "/" + name
         if isFolder {
-            if made.keptFolders.contains(child) { return .holdsFiles }
             let inner = openat(folder, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
             // Gone already: nothing to delete.
             if inner < 0 && errno == ENOENT { return .empty }
