@@ -65,6 +65,7 @@ struct Validate: ParsableCommand {
     func run() throws {
         let format = try options.diagnosticFormat()
         let result = RegisterValidator.validate(options.registry, options: options.validation)
+        KeptUntilExit.keep(result)
         report(result.diagnostics, format: format, checkedFiles: result.checkedFiles)
         if result.diagnostics.hasErrors || (options.strict && !result.diagnostics.isEmpty) { throw Exit.invalid }
     }
@@ -95,8 +96,11 @@ struct Build: ParsableCommand {
     func run() throws {
         let format = try options.diagnosticFormat()
         let started = Date()
-        let result = SiteBuilder.build(SiteBuilder.Options(registry: options.registry, templates: templates, output: output, includeDrafts: includeDrafts,
-                                                            validation: options.validation))
+        var buildOptions = SiteBuilder.Options(registry: options.registry, templates: templates, output: output, includeDrafts: includeDrafts,
+                                               validation: options.validation)
+        buildOptions.keepsModelUntilExit = true
+        let result = SiteBuilder.build(buildOptions)
+        KeptUntilExit.keep(result)
         let blocking = result.diagnostics.hasErrors || (options.strict && !result.diagnostics.isEmpty)
         if !result.diagnostics.isEmpty || format != .text {
             report(result.diagnostics, format: format, checkedFiles: result.checkedFiles)

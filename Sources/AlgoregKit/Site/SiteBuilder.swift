@@ -13,6 +13,9 @@ public enum SiteBuilder {
         public var validation: ValidationOptions
         /// Pages of an earlier build to reuse where nothing they depend on changed (`serve`).
         public var cache: RenderCache?
+        /// Hands the public register and the output's records to `KeptUntilExit` instead of
+        /// freeing them (a command that exits after the build).
+        public var keepsModelUntilExit = false
 
         public init(registry: String = "Registry", templates: String = "Templates", output: String = "Site",
                     includeDrafts: Bool = false, sourceDateEpoch: String? = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"],
@@ -97,6 +100,7 @@ public enum SiteBuilder {
         }
         do throws(SiteOutput.Failure) {
             guard let publicRegister = try publicRegister(), let templates = templateSet else { return failed() }
+            if options.keepsModelUntilExit { KeptUntilExit.keep((publicRegister, templates, output, history, cacheSaved as Any)) }
             returnFreedMemory()
             timer.lap("templates, history, public")
             let (pages, files) = try write(publicRegister, templates, output)
