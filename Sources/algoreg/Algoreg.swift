@@ -72,8 +72,9 @@ struct Validate: ParsableCommand {
 }
 
 /// Prints diagnostics: the human format on standard error, machine formats on standard output.
-func report(_ diagnostics: [Diagnostic], format: DiagnosticFormat, checkedFiles: Int) {
-    let output = DiagnosticPrinter.render(diagnostics, format: format, checkedFiles: checkedFiles)
+/// `rendered`: the diagnostics already rendered in `format`, if they were.
+func report(_ diagnostics: [Diagnostic], format: DiagnosticFormat, checkedFiles: Int, rendered: String? = nil) {
+    let output = rendered ?? DiagnosticPrinter.render(diagnostics, format: format, checkedFiles: checkedFiles)
     let handle = format == .text ? FileHandle.standardError : FileHandle.standardOutput
     handle.write(Data(output.utf8))
 }
@@ -99,11 +100,12 @@ struct Build: ParsableCommand {
         var buildOptions = SiteBuilder.Options(registry: options.registry, templates: templates, output: output, includeDrafts: includeDrafts,
                                                validation: options.validation)
         buildOptions.keepsModelUntilExit = true
+        buildOptions.rendersDiagnostics = format
         let result = SiteBuilder.build(buildOptions)
         KeptUntilExit.keep(result)
         let blocking = result.diagnostics.hasErrors || (options.strict && !result.diagnostics.isEmpty)
         if !result.diagnostics.isEmpty || format != .text {
-            report(result.diagnostics, format: format, checkedFiles: result.checkedFiles)
+            report(result.diagnostics, format: format, checkedFiles: result.checkedFiles, rendered: result.renderedDiagnostics)
         }
         guard result.succeeded, !blocking else {
             FileHandle.standardError.write(Data("The site was not built; `\(output)` is unchanged.\n".utf8))

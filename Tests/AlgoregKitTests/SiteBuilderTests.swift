@@ -16,6 +16,30 @@ import Testing
         try? String(contentsOf: folder.appendingPathComponent(relative), encoding: .utf8)
     }
 
+    /// The checks' problems rendered while the pages are made read as rendering them after the
+    /// build does; a build that finds more problems leaves them to be rendered after it.
+    @Test(arguments: [DiagnosticFormat.text, .json])
+    func problemsRenderedDuringTheBuildReadAsRenderedAfterIt(_ format: DiagnosticFormat) throws {
+        try TestSupport.withTemporaryFolder { folder in
+            let registry = try TestSupport.copyExampleRegistry(into: folder)
+            let systems = registry.appendingPathComponent("systems")
+            let translation = try #require(try FileManager.default.contentsOfDirectory(atPath: systems.path).first { $0.hasSuffix(".nl.md") })
+            try FileManager.default.removeItem(at: systems.appendingPathComponent(translation))
+            var options = SiteBuilder.Options(registry: registry.path, templates: TestSupport.templates.path, output: folder.appendingPathComponent("Site").path,
+                                              sourceDateEpoch: "1767225600", validation: ValidationOptions(today: "2025-01-01"))
+            options.rendersDiagnostics = format
+            let built = SiteBuilder.build(options)
+            #expect(built.succeeded)
+            #expect(built.diagnostics.contains { $0.code == .missingTranslation })
+            #expect(built.renderedDiagnostics == DiagnosticPrinter.render(built.diagnostics, format: format, checkedFiles: built.checkedFiles))
+
+            options.templates = folder.appendingPathComponent("no-templates").path
+            let failed = SiteBuilder.build(options)
+            #expect(!failed.succeeded)
+            #expect(failed.renderedDiagnostics == nil)
+        }
+    }
+
     /// A card is rendered once with a token where each page puts its own root path.
     @Test func cardHTMLIsCutAtEveryRootToken() {
         let token = PageContexts.rootTokenBytes

@@ -16,6 +16,10 @@ public enum SiteBuilder {
         /// Hands the public register and the output's records to `KeptUntilExit` instead of
         /// freeing them (a command that exits after the build).
         public var keepsModelUntilExit = false
+        /// Renders the checks' problems in this format on another core while the pages are
+        /// made (`Result.renderedDiagnostics`): thousands of warnings took a tenth of a rebuild
+        /// to render after it.
+        public var rendersDiagnostics: DiagnosticFormat?
 
         public init(registry: String = "Registry", templates: String = "Templates", output: String = "Site",
                     includeDrafts: Bool = false, sourceDateEpoch: String? = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"],
@@ -39,6 +43,9 @@ public enum SiteBuilder {
         public var succeeded: Bool
         /// Systems' parts of the files that list every system copied from the previous build.
         public var reusedParts = 0
+        /// `diagnostics` as `Options.rendersDiagnostics` renders them, when the build found no
+        /// more problems than the checks did (they were rendered while the pages were made).
+        public var renderedDiagnostics: String?
     }
 
     public static func build(_ options: Options) -> Result {
@@ -81,6 +88,7 @@ public enum SiteBuilder {
         let history = Background { History.read(registerFolder: URL(fileURLWithPath: options.registry)) }
         var sourceChanges: SourceChanges?
         var cacheSaved: Background<Void>?
+        var rendering: (count: Int, text: Background<String>)?
         // Before returning: the parse cache is saved while the pages are made.
         defer { _ = cacheSaved?.value }
         func publicRegister() throws(SiteOutput.Failure) -> PublicRegister? {
@@ -89,6 +97,10 @@ public enum SiteBuilder {
             timer.lap("load and validate")
             checkedFiles = validation.checkedFiles
             diagnostics = validation.diagnostics
+            if let format = options.rendersDiagnostics {
+                let found = validation.diagnostics, files = checkedFiles
+                rendering = (found.count, Background { DiagnosticPrinter.render(found, format: format, checkedFiles: files) })
+            }
             sourceChanges = validation.sourceChanges
             let (templates, templateProblems) = TemplateSet.load(options.templates, withReports: !(validation.register?.reports.isEmpty ?? true))
             diagnostics += templateProblems
@@ -111,7 +123,8 @@ public enum SiteBuilder {
             output.parts.save()
             timer.lap("commit")
             return Result(diagnostics: diagnostics, checkedFiles: checkedFiles, pages: pages, files: files, succeeded: true,
-                          reusedParts: output.parts.reusedCount)
+                          reusedParts: output.parts.reusedCount,
+                          renderedDiagnostics: rendering.flatMap { $0.count == diagnostics.count ? $0.text.value : nil })
         } catch {
             output.abandon()
             diagnostics.append(error.diagnostic)
