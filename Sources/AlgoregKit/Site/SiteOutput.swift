@@ -434,9 +434,10 @@ struct SiteOutput {
 
     /// A file this build has written, or kept from the previous build.
     func read(_ relative: String) throws(Failure) -> [UInt8] {
-        // A system's file kept from the previous build has no record (`keepPrevious(all:soleIn:unchangedBefore:)`).
-        let staged = !madeFiles.wasKept(relative) && access(staging.path + "/" + relative, F_OK) == 0
-        guard let data = FileManager.default.contents(atPath: (staged ? staging : output).path + "/" + relative) else {
+        // A system's file kept from the previous build has no record (`keepPrevious(all:soleIn:unchangedBefore:)`):
+        // not in the staging folder, it is the output's.
+        let staged = madeFiles.wasKept(relative) ? nil : FileManager.default.contents(atPath: staging.path + "/" + relative)
+        guard let data = staged ?? FileManager.default.contents(atPath: output.path + "/" + relative) else {
             throw .io(Diagnostic(file: "\(displayOutput)/\(relative)", location: nil, code: .outputFailed,
                 message: "A file this build wrote cannot be read back.", fix: "Check the disk space and permissions."))
         }
