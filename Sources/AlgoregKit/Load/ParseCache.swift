@@ -61,8 +61,8 @@ public final class ParseCache: @unchecked Sendable {
     /// Records this run made or changed; a previous record reused as it is is only marked.
     private var records: [String: Record] = [:]
     /// For each previous record (`Record.ordinal`), what this run did with it: each file's
-    /// thread writes its own, without the lock (at 10,000 systems, both cores inserting every
-    /// record and status into shared tables under a lock cost a fifth of reading the register).
+    /// thread writes its own, without the lock (at 10,000 systems, both cores inserted every
+    /// record and status into shared tables under one lock, and waited on each other there).
     private let marks: UnsafeMutableBufferPointer<Mark>
     /// How many files' parse and checks came from the previous run (what the tests look at).
     var reusedDocuments: Int { marks.reduce(0) { $0 + ($1.document == .none ? 0 : 1) } }
