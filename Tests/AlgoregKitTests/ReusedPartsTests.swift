@@ -188,50 +188,48 @@ import Testing
         }
     }
 
+    /// The example register built into `Site/`, its systems' ids (at least `count`), and the
+    /// output's folders aged (`ageFolders`).
+    func builtExample(in folder: URL, atLeast count: Int) throws -> (registry: URL, output: URL, ids: [String]) {
+        let registry = try TestSupport.copyExampleRegistry(into: folder)
+        let output = folder.appendingPathComponent("Site")
+        _ = try build(registry, into: output)
+        let ids = try TestSupport.systemIDs(in: registry)
+        try #require(ids.count >= count)
+        try ageFolders(output)
+        return (registry, output, ids)
+    }
+
     @Test func aSystemGoneSinceThePreviousBuildLeavesNothingWhetherTheFolderOfSystemsIsReadOrTakenFromTheMarker() throws {
         try TestSupport.withTemporaryFolder { folder in
-            let registry = try TestSupport.copyExampleRegistry(into: folder)
-            let output = folder.appendingPathComponent("Site")
-            _ = try build(registry, into: output)
-            let ids = try TestSupport.systemIDs(in: registry)
-            try #require(ids.count >= 4)
+            let (registry, output, ids) = try builtExample(in: folder, atLeast: 3)
+            func removeAndBuild(_ id: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+                try removeSystem(id, from: registry)
+                _ = try build(registry, into: output)
+                expectNothingLeftOf(id, in: output, sourceLocation: sourceLocation)
+                try expectSameAsABuildFromNothing(registry, output)
+            }
 
             // Nobody touched the folders of systems since: their entries come from the marker.
-            try ageFolders(output)
-            try removeSystem(ids[0], from: registry)
-            _ = try build(registry, into: output)
-            expectNothingLeftOf(ids[0], in: output)
-            try expectSameAsABuildFromNothing(registry, output)
+            try removeAndBuild(ids[0])
 
             // A file put straight into `systems/` changes that folder: it is read, and the file goes.
             try ageFolders(output)
             let stray = output.appendingPathComponent("systems/notes.txt")
             try TestSupport.write("mine\n", to: stray)
-            try removeSystem(ids[1], from: registry)
-            _ = try build(registry, into: output)
+            try removeAndBuild(ids[1])
             #expect(!FileManager.default.fileExists(atPath: stray.path))
-            expectNothingLeftOf(ids[1], in: output)
-            try expectSameAsABuildFromNothing(registry, output)
 
             // A commit cut short before the marker got its keys: nothing is taken from the marker.
-            try ageFolders(output)
             try TestSupport.write(SiteOutput.markerText, to: output.appendingPathComponent(SiteOutput.marker))
             try ageFolders(output)
-            try removeSystem(ids[2], from: registry)
-            _ = try build(registry, into: output)
-            expectNothingLeftOf(ids[2], in: output)
-            try expectSameAsABuildFromNothing(registry, output)
+            try removeAndBuild(ids[2])
         }
     }
 
     @Test func aPageFolderNobodyChangedSinceThePreviousBuildIsKeptUnreadAndAChangedOneIsLookedInto() throws {
         try TestSupport.withTemporaryFolder { folder in
-            let registry = try TestSupport.copyExampleRegistry(into: folder)
-            let output = folder.appendingPathComponent("Site")
-            _ = try build(registry, into: output)
-            let ids = try TestSupport.systemIDs(in: registry)
-            try #require(ids.count >= 3)
-            try ageFolders(output)
+            let (registry, output, ids) = try builtExample(in: folder, atLeast: 3)
             // Since then: one page deleted, a stray file put beside another; each changes its
             // folder's time. The third system's folders are as the build left them.
             let deleted = output.appendingPathComponent("systems/\(ids[0])/index.html")
