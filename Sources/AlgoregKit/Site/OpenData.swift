@@ -8,7 +8,8 @@ enum OpenData {
     static let sitemap = "sitemap.xml"
     /// Holds every system's JSON, and nothing else.
     static let systemsFolder = "data/systems"
-    static func systemJSON(_ id: String) -> String { systemsFolder + "/" + id + ".json" }
+    static let systemJSONSuffix = ".json"
+    static func systemJSON(_ id: String) -> String { systemsFolder + "/" + id + systemJSONSuffix }
 
     /// The text of `systems/<id>.json`.
     static func systemJSONText(_ system: PublicRegister.System, register: PublicRegister, layout: SiteLayout) -> String {

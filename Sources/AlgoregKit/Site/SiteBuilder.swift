@@ -421,7 +421,7 @@ public enum SiteBuilder {
         // folders' entries from the previous build's marker when nobody changed them since.
         let systemFolders = layout.languages.map { language in
             SiteOutput.SystemFolder(path: SiteLayout.folder(for: layout.path(SiteLayout.systems, language: language)), suffix: "", holdsFolders: true)
-        } + [SiteOutput.SystemFolder(path: OpenData.systemsFolder, suffix: ".json", holdsFolders: false)]
+        } + [SiteOutput.SystemFolder(path: OpenData.systemsFolder, suffix: OpenData.systemJSONSuffix, holdsFolders: false)]
         // Every system of the previous build is one of this build's unless fewer were found.
         let gone = knownBefore == previousKeys.count ? [] : Set(previousKeys.keys).subtracting(register.systems.map(\.id)).sorted()
         output.systemKeys.set(systemKeys, folders: systemFolders, unvouched: unvouched, gone: gone)
