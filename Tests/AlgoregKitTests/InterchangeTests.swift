@@ -295,6 +295,15 @@ import Testing
         }
     }
 
+    /// The site makes its exports longest first, from their own list: it must name each format once.
+    @Test func theSiteMakesEveryExportOnce() throws {
+        #expect(Exporter.formatsLongestFirst.sorted() == Exporter.formats.sorted())
+        let register = PublicRegister(try #require(RegisterValidator.validate(TestSupport.exampleRegistry.path).register), history: .none)
+        let exportFiles = SiteBuilder.dataFiles(register, layout: SiteLayout(languages: ["en"], baseURL: ""), parts: [], title: "",
+                                                sitemap: []) { _ in [] }.map(\.path).filter { $0.hasPrefix("data/export/") }
+        #expect(exportFiles.count == Exporter.formats.count && Set(exportFiles).count == exportFiles.count)
+    }
+
     /// The command line prints a line per kind of loss, not per system and field.
     @Test func lossesAreSummarisedPerKindWithAFewExamples() {
         let losses = ["a", "b", "c", "d", "e"].map { Exporter.NotCarried(id: $0, what: "`status` has no column in nyc-ll35") }

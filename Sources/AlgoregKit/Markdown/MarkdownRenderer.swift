@@ -6,10 +6,12 @@ import Foundation
 public enum MarkdownRenderer {
     private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 
-    /// Registers the GFM extensions once per process.
-    private static let registered: Bool = {
+    /// The GFM extensions, registered and looked up once per process: a system page renders
+    /// dozens of texts, and finding each extension by name took a C string per name each time.
+    /// Once registered, cmark only reads them, so every thread may share them.
+    nonisolated(unsafe) private static let extensions: [OpaquePointer] = {
         cmark_gfm_core_extensions_ensure_registered()
-        return true
+        return extensionNames.compactMap { cmark_find_syntax_extension($0) }
     }()
 
     /// `headingOffset` demotes headings (1 turns `#` into `<h2>`), so a description's headings
@@ -19,16 +21,15 @@ public enum MarkdownRenderer {
     }
 
     static func cmarkHTML(_ markdown: String, headingOffset: Int) -> String {
-        _ = registered
+        let extensions = Self.extensions
         let options = CMARK_OPT_SAFE | CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES | CMARK_OPT_SMART
         guard let parser = cmark_parser_new(options) else { return "" }
         defer { cmark_parser_free(parser) }
-        for name in extensionNames {
-            if let syntaxExtension = cmark_find_syntax_extension(name) {
-                cmark_parser_attach_syntax_extension(parser, syntaxExtension)
-            }
+        for syntaxExtension in extensions { cmark_parser_attach_syntax_extension(parser, syntaxExtension) }
+        var markdown = markdown
+        markdown.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
         }
-        markdown.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
         guard let document = cmark_parser_finish(parser) else { return "" }
         defer { cmark_node_free(document) }
         adjustNodes(document, headingOffset: headingOffset)
@@ -123,7 +124,9 @@ final class MarkdownMemo {
     /// the first differing byte) costs less than hashing kilobytes of Markdown for a dictionary.
     /// Past `remembered` texts nothing more is kept, so a memo used for more never grows slow.
     private var rendered: [(markdown: String, headingOffset: Int, html: String)] = []
-    private var fields: [String: String] = [:]
+    /// By the field's place on the page: no key to hash, and no table to grow field by field.
+    private var fields: [String?] = []
+    private var bodyHTML: String?
     static let remembered = 128
 
     func html(_ markdown: String, headingOffset: Int = 0) -> String {
@@ -137,11 +140,21 @@ final class MarkdownMemo {
         return html
     }
 
-    /// The HTML of an untranslated field whose rendering does not depend on the language.
-    func field(_ key: String, render: () -> String) -> String {
-        if let found = fields[key] { return found }
+    /// The HTML of an untranslated field whose rendering does not depend on the language;
+    /// `slot`: the field's place among the fields a system page shows.
+    func field(_ slot: Int, render: () -> String) -> String {
+        if slot < fields.count, let found = fields[slot] { return found }
         let html = render()
-        fields[key] = html
+        if slot >= fields.count { fields += Array(repeating: nil, count: slot + 1 - fields.count) }
+        fields[slot] = html
+        return html
+    }
+
+    /// The HTML of the untranslated description.
+    func body(render: () -> String) -> String {
+        if let bodyHTML { return bodyHTML }
+        let html = render()
+        bodyHTML = html
         return html
     }
 }

@@ -14,6 +14,16 @@ struct PageContexts: Sendable {
     let uiStrings: [String: [String: String]]
     let uiStringValues: [String: TemplateValue]
     let sectionFields: [(section: String, fields: [EntrySchema.Field])]
+    /// Each section's fields' keys, hashed once for the lookups every system page makes.
+    let sectionFieldKeys: [[HashedKey]]
+    /// Each language's section titles and field labels (language -> section -> texts), made
+    /// once: every system page shows them all.
+    let sectionTexts: [String: [SectionTexts]]
+
+    struct SectionTexts: Sendable {
+        var title: TemplateValue
+        var labels: [TemplateValue]
+    }
     /// Each system's card (language -> cards in `register.systems` order), with links that take
     /// the page's root when rendered, and `cardHtml` rendered through `partials/card`. The list
     /// pages set one language's at a time.
@@ -80,7 +90,12 @@ struct PageContexts: Sendable {
             uiStrings[language] = templates.uiStrings(language, fallback: layout.defaultLanguage)
         }
         self.uiStrings = uiStrings
-        sectionFields = Self.sectionFields(register.schema)
+        let sectionFields = Self.sectionFields(register.schema)
+        self.sectionFields = sectionFields
+        sectionFieldKeys = sectionFields.map { $0.fields.map { HashedKey($0.key) } }
+        sectionTexts = Dictionary(uniqueKeysWithValues: uiStrings.map { language, t in
+            (language, Self.sectionTexts(sectionFields, strings: t, language: language, defaultLanguage: layout.defaultLanguage))
+        })
         uiStringValues = uiStrings.mapValues { .object(TemplateObject($0.mapValues(TemplateValue.text))) }
     }
 
@@ -110,6 +125,14 @@ struct PageContexts: Sendable {
         return EntrySchema.sectionOrder.compactMap { section in
             let fields = shown.filter { $0.section == section }
             return fields.isEmpty ? nil : (section, fields)
+        }
+    }
+
+    static func sectionTexts(_ sectionFields: [(section: String, fields: [EntrySchema.Field])], strings t: [String: String],
+                             language: String, defaultLanguage: String) -> [SectionTexts] {
+        sectionFields.map { section, fields in
+            SectionTexts(title: .text(t["section_\(section)"] ?? EntrySchema.humanize(section)),
+                         labels: fields.map { .text($0.label.text(language, fallback: defaultLanguage)) })
         }
     }
 
@@ -366,21 +389,27 @@ struct PageContexts: Sendable {
         guard case .object(var card) = card(position, language: language, search: false) else { return page }
         let translation = system.translations[language]?.fields
         let ownFields = system.fields
-        var sections: [TemplateValue] = sectionFields.map { section, fields in
-            .object(TemplateObject(Self.sectionKeys, [
+        let texts = sectionTexts[language] ?? Self.sectionTexts(sectionFields, strings: t, language: language, defaultLanguage: defaultLanguage)
+        var slot = 0
+        var sections: [TemplateValue] = sectionFields.indices.map { sectionIndex in
+            let (section, fields) = sectionFields[sectionIndex]
+            let keys = sectionFieldKeys[sectionIndex]
+            return .object(TemplateObject(Self.sectionKeys, [
                 .text(section),
-                .text(t["section_\(section)"] ?? EntrySchema.humanize(section)),
-                .list(fields.map { field -> TemplateValue in
-                    let translated = translation?[field.key]
-                    let value = translated ?? ownFields[field.key]
+                texts[sectionIndex].title,
+                .list(fields.indices.map { index -> TemplateValue in
+                    let field = fields[index]
+                    let translated = translation?[keys[index]]
+                    let value = translated ?? ownFields[keys[index]]
                     let empty = FieldRenderer.isEmpty(value)
                     var html = ""
                     if !empty, let value {
                         html = translated == nil && FieldRenderer.rendersAlikeInEveryLanguage(value, field: field)
-                            ? markdown.field(field.key) { renderer.html(value, field: field) }
+                            ? markdown.field(slot) { renderer.html(value, field: field) }
                             : renderer.html(value, field: field)
                     }
-                    return .object(TemplateObject(Self.fieldKeys, [.text(field.key), .text(renderer.label(field)), .bool(empty), .text(html)]))
+                    slot += 1
+                    return .object(TemplateObject(Self.fieldKeys, [.text(field.key), texts[sectionIndex].labels[index], .bool(empty), .text(html)]))
                 }),
             ]))
         }
@@ -390,7 +419,7 @@ struct PageContexts: Sendable {
         }
         card["sections"] = .list(sections)
         card["bodyHtml"] = .text(system.translatedBody(language: language).map { markdown.html($0, headingOffset: 1) }
-            ?? markdown.field("\u{0}body") { MarkdownRenderer.html(system.body, headingOffset: 1) })
+            ?? markdown.body { MarkdownRenderer.html(system.body, headingOffset: 1) })
         card["lastUpdated"] = .text(system.lastUpdated ?? "")
         card["firstPublished"] = .text(system.firstPublished ?? "")
         card["history"] = .list(system.history.map { .object(TemplateObject(Self.historyKeys, [.text($0.date), .text($0.message)])) })
