@@ -295,9 +295,9 @@ import Testing
         }
     }
 
-    /// The site makes its exports longest first, from their own list: it must name each format once.
+    /// The site makes its exports largest first, from their own list: it must name each format once.
     @Test func theSiteMakesEveryExportOnce() throws {
-        #expect(Exporter.formatsLongestFirst.sorted() == Exporter.formats.sorted())
+        #expect(Exporter.formatsLargestFirst.sorted() == Exporter.formats.sorted())
         let register = PublicRegister(try #require(RegisterValidator.validate(TestSupport.exampleRegistry.path).register), history: .none)
         let exportFiles = SiteBuilder.dataFiles(register, layout: SiteLayout(languages: ["en"], baseURL: ""), parts: [], title: "",
                                                 sitemap: []) { _ in [] }.map(\.path).filter { $0.hasPrefix("data/export/") }
