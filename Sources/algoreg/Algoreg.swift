@@ -4,6 +4,8 @@ import Foundation
 
 @main
 struct Algoreg: ParsableCommand {
+    // Every command names itself: ArgumentParser otherwise works each name out from the type's
+    // name (`String(describing:)`, the runtime's metadata) at every start, for all of them.
     static let configuration = CommandConfiguration(
         commandName: "algoreg",
         abstract: "Publish a city's algorithm and AI register from Markdown files.",
@@ -58,6 +60,7 @@ struct RegistryOptions: ParsableArguments {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check every file of the register against its schema and report each problem.")
 
     @OptionGroup var options: RegistryOptions
@@ -81,6 +84,7 @@ func report(_ diagnostics: [Diagnostic], format: DiagnosticFormat, checkedFiles:
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "build",
         abstract: "Validate the register and render it into the portal, the open data and the feeds.")
 
     @OptionGroup var options: RegistryOptions

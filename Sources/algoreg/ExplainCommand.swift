@@ -4,6 +4,7 @@ import Foundation
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "explain",
         abstract: "Explain a diagnostic code: what it means, with a wrong and a right example.")
 
     @Argument(help: "The code, as printed in a diagnostic (e.g. unknown-field).")

@@ -4,6 +4,7 @@ import Foundation
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Export the register's public fields in another register's format (CSV or ATS JSON).")
 
     @Option(name: .long, help: "The target format: \(Exporter.formats.joined(separator: ", ")).")

@@ -4,6 +4,7 @@ import Foundation
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "import",
         abstract: "Import a spreadsheet (CSV) of systems into the register, one Markdown entry per system.")
 
     @Argument(help: "The CSV file to read.")

@@ -4,6 +4,7 @@ import Foundation
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Start a new register: settings, schema, templates, an example entry and CI recipes.")
 
     @Argument(help: "The folder to create (or an empty one).")

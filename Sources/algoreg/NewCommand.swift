@@ -4,6 +4,7 @@ import Foundation
 
 struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "new",
         abstract: "Write a new entry with every field of the schema, ready to fill in.")
 
     @Argument(help: "The system's name, e.g. \"Parking scan cars\".")

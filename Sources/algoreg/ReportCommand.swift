@@ -6,6 +6,7 @@ import Foundation
 /// or (html) only that year's report pages, downloads and assets in the output folder.
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "Print one year's annual report figures, or build only that year's report.")
 
     @Option(name: .long, help: "The register folder.")

@@ -5,6 +5,7 @@ import Foundation
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Preview the portal on 127.0.0.1: rebuilds when a file changes and reloads the page.")
 
     @Option(name: .long, help: "The port on 127.0.0.1 (0 picks a free one).")
