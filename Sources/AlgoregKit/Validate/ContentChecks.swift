@@ -41,8 +41,11 @@ enum ContentChecks {
             var lineStart = 0
             var lineNumber = document.bodyLine
             while lineStart <= bytes.count {
-                let rest = UnsafeBufferPointer(rebasing: bytes[lineStart...])
-                let end = rest.firstIndex(of: UInt8(ascii: "\n")).map { lineStart + $0 } ?? bytes.count
+                // `memchr`: the collection's `firstIndex(of:)` compares a byte at a time.
+                var end = bytes.count
+                if let base = bytes.baseAddress, let newline = memchr(base + lineStart, 0x0A, bytes.count - lineStart) {
+                    end = UnsafePointer<UInt8>(newline.assumingMemoryBound(to: UInt8.self)) - base
+                }
                 let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<end])
                 let found = scan(line, colons: true)
                 if found.mayHoldLink || found.placeholder != nil {
