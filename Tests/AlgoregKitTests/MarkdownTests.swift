@@ -44,6 +44,27 @@ import Testing
         #expect(fast > 2_000, "only \(fast) texts took the fast path")
     }
 
+    /// The whole text goes to cmark, which shows a NUL byte as U+FFFD (CommonMark's rule):
+    /// nothing after one is dropped.
+    @Test func textAfterANulByteIsRendered() {
+        let html = MarkdownRenderer.html("Before\u{0} and *after*.\n\n- item\n")
+        #expect(html == "<p>Before\u{FFFD} and <em>after</em>.</p>\n<ul>\n<li>item</li>\n</ul>\n")
+    }
+
+    /// A system page's untranslated fields and description are rendered once for all its pages.
+    @Test func memoRendersEachFieldSlotAndTheBodyOnce() {
+        let memo = MarkdownMemo()
+        var renders = 0
+        func render(_ html: String) -> () -> String { { renders += 1; return html } }
+        #expect(memo.field(3, render: render("<p>three</p>")) == "<p>three</p>")
+        #expect(memo.field(0, render: render("<p>zero</p>")) == "<p>zero</p>")
+        #expect(memo.field(3, render: render("other")) == "<p>three</p>")
+        #expect(memo.body(render: render("<p>body</p>")) == "<p>body</p>")
+        #expect(memo.body(render: render("other")) == "<p>body</p>")
+        #expect(memo.field(0, render: render("other")) == "<p>zero</p>")
+        #expect(renders == 3)
+    }
+
     @Test func memoKeepsTextsApartByHeadingOffset() {
         let memo = MarkdownMemo()
         let text = "A *list*:\n\n- one\n- two\n"
