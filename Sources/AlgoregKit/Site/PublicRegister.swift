@@ -53,14 +53,18 @@ public struct PublicRegister: Sendable {
         plan = register.plan
         reports = register.reports
         let privacy = PrivateFields(register.schema.fields)
-        let registerRoot = register.root + "/"
-        // Each entry on its own: projected on all cores.
-        systems = register.entries.filter { includeDrafts || !$0.isDraft }.parallelMap { entry in
-            let relative = entry.file.hasPrefix(registerRoot) ? String(entry.file.dropFirst(registerRoot.count)) : entry.file
-            var changes = history.changes(for: relative)
+        let registerRoot = Array((register.root + "/").utf8)
+        // By bytes: `hasPrefix` and `dropFirst` on the text compare and step by characters.
+        @Sendable func relative(_ file: String) -> String {
+            file.utf8.starts(with: registerRoot) ? String(Substring(file.utf8.dropFirst(registerRoot.count))) : file
+        }
+        // Each entry on its own: projected on all cores. Drafts are left out there, not by a
+        // filter first, which copied every entry (a dozen references each) into a new array.
+        systems = register.entries.parallelMap { entry -> System? in
+            guard includeDrafts || !entry.isDraft else { return nil }
+            var changes = history.changes(for: relative(entry.file))
             for translation in entry.translations.values {
-                let path = translation.file.hasPrefix(registerRoot) ? String(translation.file.dropFirst(registerRoot.count)) : translation.file
-                changes += history.changes(for: path)
+                changes += history.changes(for: relative(translation.file))
             }
             changes.sort { ($0.date, $0.message) > ($1.date, $1.message) }
             // Removed when the fields are decoded: a rebuild decodes few (`LazyFields`).
@@ -76,7 +80,7 @@ public struct PublicRegister: Sendable {
                 lastUpdated: changes.first?.date ?? entry.lastChangeDate ?? entry.publicationDate,
                 history: changes,
                 sourceKey: Self.sourceKey(entry, history: changes))
-        }
+        }.compactMap { $0 }
         contentDate = sourceDateEpoch.flatMap(Self.date(fromEpoch:))
             ?? history.latest
             ?? systems.compactMap(\.lastUpdated).max()
