@@ -13,12 +13,6 @@ enum XXH64 {
         return text.withUTF8 { hash(UnsafeRawBufferPointer($0), seed: seed) }
     }
 
-    /// Two hashes with seeds taken from `context`, as 32 hex digits: a key for `text` in that
-    /// context (a system's JSON in the build's fingerprint), without joining the two strings.
-    static func hex128(_ text: String, context: String) -> String {
-        hex([hash(text, seed: hash(context, seed: 1)), hash(text, seed: hash(context, seed: 2))])
-    }
-
     /// 16 hex digits per value.
     static func hex(_ values: [UInt64]) -> String {
         let digits = Array("0123456789abcdef".utf8)

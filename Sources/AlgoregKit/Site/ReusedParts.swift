@@ -17,6 +17,8 @@ struct PartKey: Hashable, Sendable {
 }
 
 extension PartKey {
+    /// Two hashes with seeds taken from `context`: a key for `text` in that context (a
+    /// system's sources or JSON in the build's fingerprint), without joining the two strings.
     init(_ text: String, context: String) {
         first = XXH64.hash(text, seed: XXH64.hash(context, seed: 1))
         second = XXH64.hash(text, seed: XXH64.hash(context, seed: 2))

@@ -364,7 +364,8 @@ public enum SiteBuilder {
             let system = register.systems[position]
             do throws(SiteOutput.Failure) {
                 let paths = layout.languages.map { layout.path(SiteLayout.system(system.id), language: $0) }
-                let sourceKey = system.sourceKey.map { XXH64.hex128($0, context: fingerprint) }
+                // The system's part key, written out: made from the same text in the same context.
+                let sourceKey = parts[position]?.hex
                 // Made from the same files in the same build fingerprint as last time: the pages
                 // and the JSON in the output are what this build would write.
                 // Each page's folder holds only the page (the layout is in the fingerprint).
@@ -374,7 +375,7 @@ public enum SiteBuilder {
                     if kept != .none { return .success(SystemPages(paths: paths, key: previous, vouched: kept == .keptInUnchangedFolders, knownBefore: true)) }
                 }
                 let jsonText = OpenData.systemJSONText(system, register: register, layout: layout)
-                let key = XXH64.hex128(jsonText, context: fingerprint)
+                let key = PartKey(jsonText, context: fingerprint).hex
                 let unchanged = previousKeys[system.id]?.pages == key
                 let kept = paths.map { unchanged && output.keepPrevious(SiteLayout.file(for: $0)) }
                 if kept.contains(false) {
