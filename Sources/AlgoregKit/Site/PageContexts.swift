@@ -94,7 +94,7 @@ struct PageContexts: Sendable {
         self.sectionFields = sectionFields
         sectionFieldKeys = sectionFields.map { $0.fields.map { HashedKey($0.key) } }
         sectionTexts = Dictionary(uniqueKeysWithValues: uiStrings.map { language, t in
-            (language, Self.sectionTexts(sectionFields, strings: t, language: language, defaultLanguage: layout.defaultLanguage))
+            (language, Self.makeSectionTexts(sectionFields, strings: t, language: language, defaultLanguage: layout.defaultLanguage))
         })
         uiStringValues = uiStrings.mapValues { .object(TemplateObject($0.mapValues(TemplateValue.text))) }
     }
@@ -128,7 +128,7 @@ struct PageContexts: Sendable {
         }
     }
 
-    static func sectionTexts(_ sectionFields: [(section: String, fields: [EntrySchema.Field])], strings t: [String: String],
+    static func makeSectionTexts(_ sectionFields: [(section: String, fields: [EntrySchema.Field])], strings t: [String: String],
                              language: String, defaultLanguage: String) -> [SectionTexts] {
         sectionFields.map { section, fields in
             SectionTexts(title: .text(t["section_\(section)"] ?? EntrySchema.humanize(section)),
@@ -389,7 +389,7 @@ struct PageContexts: Sendable {
         guard case .object(var card) = card(position, language: language, search: false) else { return page }
         let translation = system.translations[language]?.fields
         let ownFields = system.fields
-        let texts = sectionTexts[language] ?? Self.sectionTexts(sectionFields, strings: t, language: language, defaultLanguage: defaultLanguage)
+        let texts = sectionTexts[language] ?? Self.makeSectionTexts(sectionFields, strings: t, language: language, defaultLanguage: defaultLanguage)
         var slot = 0
         var sections: [TemplateValue] = sectionFields.indices.map { sectionIndex in
             let (section, fields) = sectionFields[sectionIndex]
