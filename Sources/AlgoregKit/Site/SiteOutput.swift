@@ -29,8 +29,6 @@ struct SiteOutput {
     let previousFolder: OpenFolder
     /// The previous build's keys (`previousKeys`).
     private let previousMarker: Background<(pages: [String: PageKey], lists: [String: String])>
-    /// Folders below it that kept files are looked up from.
-    let previousFolders = OpenFolders()
     let previousListings = Listings()
     /// Where the files this build streams are kept when a commit replaces them, to be written
     /// over by the next build (`SpareFiles`); nil without a part index.
@@ -46,35 +44,6 @@ struct SiteOutput {
 
         deinit {
             if descriptor >= 0 { close(descriptor) }
-        }
-    }
-
-    /// Folders of the previous output, opened once each, by path relative to the output.
-    final class OpenFolders: @unchecked Sendable {
-        private let lock = NSLock()
-        private var descriptors: [Substring: Int32] = [:]
-
-        deinit {
-            for descriptor in descriptors.values where descriptor >= 0 { close(descriptor) }
-        }
-
-        /// The open folder `levels` above `relative` and the path from it; the output itself
-        /// (`root`) and `relative` when `relative` is not that deep or the folder cannot be opened.
-        func open(_ levels: Int, above relative: String, in root: Int32) -> (folder: Int32, rest: String) {
-            let utf8 = relative.utf8
-            var cut = utf8.endIndex
-            for _ in 0..<levels {
-                guard let slash = utf8[..<cut].lastIndex(of: UInt8(ascii: "/")) else { return (root, relative) }
-                cut = slash
-            }
-            let folder = relative[..<cut]
-            let descriptor = lock.withLock {
-                if let known = descriptors[folder] { return known }
-                let opened = openat(root, String(folder), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                descriptors[folder] = opened
-                return opened
-            }
-            return descriptor >= 0 ? (descriptor, String(relative[relative.utf8.index(after: cut)...])) : (root, relative)
         }
     }
 
@@ -413,10 +382,8 @@ struct SiteOutput {
 
     private func isInPrevious(_ relative: String) -> Bool {
         guard previousFolder.descriptor >= 0 else { return false }
-        // Looked up from the file's grandparent folder, opened once: `systems/<id>/index.html`
-        // from `systems/`, a walk of two names instead of three, 30,000 times at 10,000 systems.
-        let (folder, rest) = previousFolders.open(2, above: relative, in: previousFolder.descriptor)
-        return faccessat(folder, rest, F_OK, 0) == 0
+        // From the output's folder, like `isUnchanged(folder:before:)`.
+        return faccessat(previousFolder.descriptor, relative, F_OK, 0) == 0
     }
 
     /// `isInPrevious` for a file of a folder with many (a system's JSON), from its folder's listing.
@@ -426,8 +393,8 @@ struct SiteOutput {
 
     private func isUnchanged(folder relative: String, before limit: Int64) -> Bool {
         guard previousFolder.descriptor >= 0 else { return false }
-        // From the output's folder: finding the parent in `previousFolders` (a lock and a table
-        // both cores went through 20,000 times) cost more than the kernel's walk of two names.
+        // From the output's folder: a table of opened parent folders, behind a lock both cores
+        // went through 20,000 times, cost more than the kernel's walk of two more names.
         var info = stat()
         return fstatat(previousFolder.descriptor, relative, &info, AT_SYMLINK_NOFOLLOW) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
             && FileStatus(info).modified < limit
