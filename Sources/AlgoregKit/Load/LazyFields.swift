@@ -86,7 +86,14 @@ public struct LazyFields: Sendable {
     }
 
     static func summaryKey(hash: UInt64, bytes: UnsafeRawBufferPointer) -> String? {
-        for key in summaryKeys where key.hash == hash && key.name.utf8.elementsEqual(bytes) { return key.name }
+        // By memcmp: comparing the key's UTF-8 view with the bytes one by one took 600 instructions
+        // a key, for 80,000 keys at 10,000 systems.
+        for key in summaryKeys where key.hash == hash {
+            var name = key.name
+            if name.withUTF8({ $0.count == bytes.count && (bytes.isEmpty || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0) }) {
+                return key.name
+            }
+        }
         return nil
     }
 }

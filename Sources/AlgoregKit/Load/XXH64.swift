@@ -15,12 +15,16 @@ enum XXH64 {
 
     /// 16 hex digits per value.
     static func hex(_ values: [UInt64]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var output = [UInt8](repeating: 0, count: 16 * values.count)
-        for (half, value) in values.enumerated() {
-            for position in 0..<16 { output[half * 16 + position] = digits[Int((value >> (60 - 4 * UInt64(position))) & 0xF)] }
+        // Written into the text's own storage: a rebuild writes 10,000 keys out.
+        String(unsafeUninitializedCapacity: 16 * values.count) { output in
+            for (half, value) in values.enumerated() {
+                for position in 0..<16 {
+                    let digit = UInt8(truncatingIfNeeded: (value >> (60 - 4 * UInt64(position))) & 0xF)
+                    output[half * 16 + position] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+                }
+            }
+            return 16 * values.count
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
     @inline(__always) private static func round(_ accumulator: UInt64, _ input: UInt64) -> UInt64 {

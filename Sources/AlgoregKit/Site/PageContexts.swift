@@ -96,7 +96,8 @@ struct PageContexts: Sendable {
         sectionTexts = Dictionary(uniqueKeysWithValues: uiStrings.map { language, t in
             (language, Self.makeSectionTexts(sectionFields, strings: t, language: language, defaultLanguage: layout.defaultLanguage))
         })
-        uiStringValues = uiStrings.mapValues { .object(TemplateObject($0.mapValues(TemplateValue.text))) }
+        // Sealed: every page's key reads their digest, made here once, instead of a hundred texts.
+        uiStringValues = uiStrings.mapValues { .object(TemplateObject($0.mapValues(TemplateValue.text)).sealed()) }
     }
 
     /// Renders `layout/<template>` with a page's values.
@@ -284,12 +285,15 @@ struct PageContexts: Sendable {
         }
         let department = HashedKey("department")
         let facetFields = Self.facets.map { HashedKey($0.field) }
+        // Each facet's groups in a table of its own while grouping: one look-up per value, not two.
+        var groups = [[String: [Int]]](repeating: [:], count: facetFields.count)
         for (position, system) in systems.enumerated() {
             byDepartment[system.lazyFields[department]?.string ?? "", default: []].append(position)
-            for field in facetFields {
-                if let value = system.lazyFields[field]?.string { byFieldValue[field.name, default: [:]][value, default: []].append(position) }
+            for (index, field) in facetFields.enumerated() {
+                if let value = system.lazyFields[field]?.string { groups[index][value, default: []].append(position) }
             }
         }
+        for (field, grouped) in zip(facetFields, groups) where !grouped.isEmpty { byFieldValue[field.name] = grouped }
         for language in layout.languages { facets[language] = filters(language: language) }
         counts = RegisterCounts(systems)
         byName = sortedByName.value
@@ -350,7 +354,11 @@ struct PageContexts: Sendable {
                 }),
             ])
         }
-        return .list(facets)
+        // Sealed: the home page and every filter page show them, and each page's key reads them.
+        return .list(facets.map { facet in
+            guard case .object(let object) = facet else { return facet }
+            return .object(object.sealed())
+        })
     }
 
     func home(language: String) -> Page {

@@ -27,8 +27,9 @@ struct SiteLayout: Sendable {
     /// The file to write for a page path.
     static func file(for path: String) -> String { path + "index.html" }
 
-    /// The folder of a page path ("systems/x/" -> "systems/x").
-    static func folder(for path: String) -> String { String(path.dropLast()) }
+    /// The folder of a page path ("systems/x/" -> "systems/x"). By bytes: dropping the last
+    /// character of the text walked its grapheme clusters, 20,000 times a rebuild.
+    static func folder(for path: String) -> String { String(decoding: path.utf8.dropLast(), as: UTF8.self) }
 
     /// How to get from the page at `from` back to the site root ("../../").
     static func root(from path: String) -> String {

@@ -298,12 +298,17 @@ struct TemplateDigest: Equatable, Sendable {
         case .object(let object):
             let storage = object.unmanagedStorage.takeUnretainedValue()
             if let sealed = storage.digest {
-                add(number: sealed.first, kind: 8)
-                add(number: sealed.second, kind: 8)
+                add(sealed)
             } else {
                 add(keys: storage.keys, values: storage.values)
             }
         }
+    }
+
+    /// A sealed object's digest, both words in one hash: a page with 10,000 cards adds 10,000.
+    mutating func add(_ sealed: TemplateDigest) {
+        var words = (sealed.first.littleEndian, sealed.second.littleEndian)
+        withUnsafeBytes(of: &words) { add($0, kind: 8) }
     }
 
     mutating func add(keys: [String], values: [TemplateValue]) {
