@@ -63,9 +63,24 @@ public enum DiagnosticPrinter {
     private static func text(_ diagnostics: ArraySlice<Diagnostic>, sourceText: (String) -> String?) -> String {
         var output = ""
         var cache: [String: [Substring]] = [:]
+        // Appended piece by piece: an interpolated text per line made and copied a temporary,
+        // 8,000 times for a register whose entries lack a translation.
+        output.reserveCapacity(diagnostics.count * 256)
         for diagnostic in diagnostics {
-            let position = diagnostic.location.map { ":\($0.line):\($0.column)" } ?? ""
-            output += "\(diagnostic.file)\(position): \(diagnostic.severity.rawValue)[\(diagnostic.code.rawValue)]: \(diagnostic.message)\n"
+            output += diagnostic.file
+            if let location = diagnostic.location {
+                output += ":"
+                output += String(location.line)
+                output += ":"
+                output += String(location.column)
+            }
+            output += ": "
+            output += diagnostic.severity.rawValue
+            output += "["
+            output += diagnostic.code.rawValue
+            output += "]: "
+            output += diagnostic.message
+            output += "\n"
             if let location = diagnostic.location {
                 if cache[diagnostic.file] == nil {
                     cache[diagnostic.file] = sourceText(diagnostic.file).map { $0.split(separator: "\n", omittingEmptySubsequences: false) } ?? []
@@ -80,7 +95,11 @@ public enum DiagnosticPrinter {
                     output += " \(number) | \(line)\n \(gutter) | \(padding)^\n"
                 }
             }
-            if let fix = diagnostic.fix { output += "  fix: \(fix)\n" }
+            if let fix = diagnostic.fix {
+                output += "  fix: "
+                output += fix
+                output += "\n"
+            }
             output += "\n"
         }
         return output

@@ -142,39 +142,7 @@ public enum RegisterLoader {
             }
         }
         walk("")
-        // By bytes where every name is ASCII (the same order as by text, at a fraction of the
-        // cost for 10,000 names); by text otherwise.
-        if found.allSatisfy({ $0.0.utf8.allSatisfy { $0 < 0x80 } }) {
-            // Each name's first 16 bytes as two numbers, compared before the names themselves.
-            let keys = found.map { prefixKey($0.0) }
-            let order = found.indices.sorted { a, b in
-                keys[a] != keys[b] ? keys[a] < keys[b] : bytesPrecede(found[a].0, found[b].0)
-            }
-            return order.map { found[$0] }
-        }
-        return found.sorted { $0.0 < $1.0 }
-    }
-
-    /// The first 16 bytes of `text`, big-endian, zeros after its end: as numbers they are in
-    /// the order of the texts' bytes, up to a tie.
-    static func prefixKey(_ text: String) -> (UInt64, UInt64) {
-        var key: (UInt64, UInt64) = (0, 0)
-        for (position, byte) in text.utf8.prefix(16).enumerated() {
-            let shift = UInt64(56 - 8 * (position % 8))
-            if position < 8 { key.0 |= UInt64(byte) << shift } else { key.1 |= UInt64(byte) << shift }
-        }
-        return key
-    }
-
-    /// `a` before `b` by their UTF-8 bytes.
-    static func bytesPrecede(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                let common = memcmp(x.baseAddress!, y.baseAddress!, min(x.count, y.count))
-                return common != 0 ? common < 0 : x.count < y.count
-            }
-        }
+        return TextOrder.sorted(found, by: \.0)
     }
 
     struct DiscoveredFile: Sendable {

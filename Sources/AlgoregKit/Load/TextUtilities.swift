@@ -1,3 +1,5 @@
+import Foundation
+
 /// String helpers that avoid Foundation's NSString bridge, which on Linux converts to UTF-16
 /// and back; they run on every cell and card of a large register.
 extension String {
@@ -99,5 +101,44 @@ enum EscapeScan {
         }
         while index < bytes.count, !isSpecial(bytes[index]) { index += 1 }
         return index
+    }
+}
+
+/// Sorting by text the fast way: by bytes where every text is ASCII (the same order as by
+/// text, at a fraction of the cost for 10,000 file names or 20,000 page paths); by text otherwise.
+enum TextOrder {
+    static func sorted<Item>(_ items: [Item], by text: (Item) -> String) -> [Item] {
+        let texts = items.map(text)
+        guard texts.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else {
+            return items.indices.sorted { texts[$0] < texts[$1] }.map { items[$0] }
+        }
+        // Each text's first 16 bytes as two numbers, compared before the texts themselves.
+        let keys = texts.map(prefixKey)
+        let order = items.indices.sorted { a, b in
+            keys[a] != keys[b] ? keys[a] < keys[b] : bytesPrecede(texts[a], texts[b])
+        }
+        return order.map { items[$0] }
+    }
+
+    /// The first 16 bytes of `text`, big-endian, zeros after its end: as numbers they are in
+    /// the order of the texts' bytes, up to a tie.
+    static func prefixKey(_ text: String) -> (UInt64, UInt64) {
+        var key: (UInt64, UInt64) = (0, 0)
+        for (position, byte) in text.utf8.prefix(16).enumerated() {
+            let shift = UInt64(56 - 8 * (position % 8))
+            if position < 8 { key.0 |= UInt64(byte) << shift } else { key.1 |= UInt64(byte) << shift }
+        }
+        return key
+    }
+
+    /// `a` before `b` by their UTF-8 bytes.
+    static func bytesPrecede(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let common = memcmp(x.baseAddress!, y.baseAddress!, min(x.count, y.count))
+                return common != 0 ? common < 0 : x.count < y.count
+            }
+        }
     }
 }

@@ -175,9 +175,12 @@ enum OpenData {
 
     static func sitemap(_ paths: [(path: String, lastModified: String?)], layout: SiteLayout, into sink: inout ByteSink) {
         sink.append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n")
-        for (path, lastModified) in paths.sorted(by: { $0.path < $1.path }) {
+        for (path, lastModified) in TextOrder.sorted(paths, by: \.path) {
             sink.append("  <url><loc>")
-            sink.appendEscaped(layout.absolute(path))
+            // `layout.absolute(path)` escaped, without making the text.
+            sink.appendEscaped(layout.baseURL)
+            sink.append("/")
+            sink.appendEscaped(path)
             sink.append("</loc>")
             if let lastModified {
                 sink.append("<lastmod>")
