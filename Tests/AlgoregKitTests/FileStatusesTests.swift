@@ -42,6 +42,35 @@ import Testing
         }
     }
 
+    /// The statuses kept for the next run after one file is edited and another deleted: the
+    /// edited file's new one, none for the deleted file, every other file's as it was.
+    @Test func theKeptStatusesFollowAnEditAndADeletionAndKeepTheRest() throws {
+        try TestSupport.withTemporaryFolder { folder in
+            let registry = try cacheTests.register(in: folder)
+            _ = try validate(registry)
+            _ = try validate(registry)
+            let file = ParseCache.folder(forRegister: registry.path).appendingPathComponent(FileStatuses.fileName)
+            func saved() throws -> [String: FileStatuses.Entry] {
+                let bytes = try [UInt8](Data(contentsOf: file))
+                return try #require(bytes.withUnsafeBytes { FileStatuses.decode($0) }).entries
+            }
+            let before = try saved()
+            let edited = try #require(before.keys.first { $0.hasSuffix("systems/pothole-detection.md") })
+            let deleted = try #require(before.keys.first { $0.hasSuffix("systems/service-chatbot.md") })
+            try #require(before.count >= 4)
+
+            let editedFile = registry.appendingPathComponent("systems/pothole-detection.md")
+            try TestSupport.write(try TestSupport.read(editedFile) + "\nEdited.\n", to: editedFile)
+            try FileManager.default.removeItem(at: registry.appendingPathComponent("systems/service-chatbot.md"))
+            _ = try validate(registry)
+            let after = try saved()
+
+            #expect(Set(after.keys) == Set(before.keys).subtracting([deleted]))
+            #expect(after[edited] != nil && after[edited] != before[edited])
+            for path in after.keys where path != edited { #expect(after[path] == before[path], "\(path)") }
+        }
+    }
+
     @Test func aFileThatChangesBeforeItsBodyIsReadIsCaught() throws {
         try TestSupport.withTemporaryFolder { folder in
             let registry = try cacheTests.register(in: folder)
