@@ -363,15 +363,22 @@ public enum SiteBuilder {
         let results = Array(register.systems.indices).parallelMap { position -> Swift.Result<SystemPages, SiteOutput.Failure> in
             let system = register.systems[position]
             do throws(SiteOutput.Failure) {
-                let paths = layout.languages.map { layout.path(SiteLayout.system(system.id), language: $0) }
+                let page = SiteLayout.system(system.id)
+                let paths = layout.languages.map { layout.path(page, language: $0) }
                 // The system's part key, written out: made from the same text in the same context.
                 let sourceKey = parts[position]?.hex
                 // Made from the same files in the same build fingerprint as last time: the pages
                 // and the JSON in the output are what this build would write.
                 // Each page's folder holds only the page (the layout is in the fingerprint).
                 if let sourceKey, let previous = previousKeys[system.id], previous.source == sourceKey {
-                    let kept = output.keepPrevious(all: [OpenData.systemJSON(system.id)] + paths.map(SiteLayout.file(for:)),
-                                                   soleIn: [nil] + paths.map(SiteLayout.folder(for:)), unchangedBefore: unchangedBefore)
+                    var files = [OpenData.systemJSON(system.id)], folders: [String?] = [nil]
+                    files.reserveCapacity(1 + paths.count)
+                    folders.reserveCapacity(1 + paths.count)
+                    for path in paths {
+                        files.append(SiteLayout.file(for: path))
+                        folders.append(SiteLayout.folder(for: path))
+                    }
+                    let kept = output.keepPrevious(all: files, soleIn: folders, unchangedBefore: unchangedBefore)
                     if kept != .none { return .success(SystemPages(paths: paths, key: previous, vouched: kept == .keptInUnchangedFolders, knownBefore: true)) }
                 }
                 let jsonText = OpenData.systemJSONText(system, register: register, layout: layout)

@@ -246,22 +246,28 @@ enum ContentChecks {
     /// A name as two entries' names are compared: lowercase, runs of white space as one space,
     /// none at either end. ASCII names (most) are done byte by byte.
     static func comparableName(_ text: String) -> String {
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
-            return text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        for byte in text.utf8 {
-            if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
-                pendingSpace = !bytes.isEmpty
-                continue
+        var text = text
+        return text.withUTF8 { source in
+            guard source.allSatisfy({ $0 < 0x80 }) else {
+                return String(decoding: source, as: UTF8.self).lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
             }
-            if pendingSpace { bytes.append(0x20) }
-            pendingSpace = false
-            bytes.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte)
+            // Written into the new text's storage, from the old one's bytes.
+            return String(unsafeUninitializedCapacity: source.count) { output in
+                var count = 0
+                var pendingSpace = false
+                for byte in source {
+                    if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                        pendingSpace = count > 0
+                        continue
+                    }
+                    if pendingSpace { output[count] = 0x20; count += 1 }
+                    pendingSpace = false
+                    output[count] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+                    count += 1
+                }
+                return count
+            }
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Departments, duplicate ids and duplicate names across the register.
@@ -270,6 +276,8 @@ enum ContentChecks {
         // The first file (by path) with each id and each name.
         var firstByID: [String: String] = [:]
         var firstByName: [String: String] = [:]
+        firstByID.reserveCapacity(entries.count)
+        firstByName.reserveCapacity(entries.count)
         let known = settings.map { Set($0.departments.map(\.id)) }
         // The loader gives them in path order already; sorting is for other callers.
         // By position: each entry copied (to compare, then to read) was a dozen reference counts.
@@ -279,21 +287,20 @@ enum ContentChecks {
             let fields = entries[position].document.lazyFields
             let file = path(position)
             let id = entries[position].id
-            if let first = firstByID[id] {
+            // One look-up each for a new id or name (nearly all): the first is put back when there was one.
+            if let first = firstByID.updateValue(file, forKey: id) {
+                firstByID[id] = first
                 problems.append(Diagnostic(file: file, location: nil, code: .duplicateID,
                     message: "Two entries have the id `\(id)`: this file and `\(first)`.",
                     fix: "Rename one of the files; ids are file names and must be unique in the register."))
-            } else {
-                firstByID[id] = file
             }
             if let name = fields["name"], let text = name.string {
                 let key = comparableName(text)
-                if let first = firstByName[key] {
+                if let first = firstByName.updateValue(file, forKey: key) {
+                    firstByName[key] = first
                     problems.append(Diagnostic(file: file, location: name.location, code: .duplicateName,
                         message: "Another entry already has the name \"\(text)\": `\(first)`.",
                         fix: "Give each system a distinct name, e.g. add where or how it is used."))
-                } else {
-                    firstByName[key] = file
                 }
             }
             if let known, let department = fields["department"], let id = department.string, !known.contains(id) {
