@@ -9,7 +9,7 @@ enum OpenData {
     /// Holds every system's JSON, and nothing else.
     static let systemsFolder = "data/systems"
     static let systemJSONSuffix = ".json"
-    static func systemJSON(_ id: String) -> String { .concatenating(systemsFolder, "/", id, systemJSONSuffix) }
+    static func systemJSON(_ id: String) -> String { "\(systemsFolder)/\(id)\(systemJSONSuffix)" }
 
     /// The text of `systems/<id>.json`.
     static func systemJSONText(_ system: PublicRegister.System, register: PublicRegister, layout: SiteLayout) -> String {

@@ -12,7 +12,7 @@ struct SiteLayout: Sendable {
     /// Page paths relative to a language's folder, ending in "/" ("" is the home page).
     /// The page path of the folder that holds every system's page (and nothing else).
     static let systems = "systems/"
-    static func system(_ id: String) -> String { .concatenating(systems, id, "/") }
+    static func system(_ id: String) -> String { "\(systems)\(id)/" }
     static func department(_ id: String) -> String { "departments/\(id)/" }
     static let departments = "departments/"
     static let about = "about/"
@@ -22,10 +22,10 @@ struct SiteLayout: Sendable {
     static func filter(_ facet: String, _ value: String) -> String { "filter/\(facet)/\(RegisterLoader.slug(value))/" }
 
     /// The path of a page in a language, relative to the site root ("nl/systems/x/").
-    func path(_ page: String, language: String) -> String { language == defaultLanguage ? page : .concatenating(language, "/", page) }
+    func path(_ page: String, language: String) -> String { language == defaultLanguage ? page : "\(language)/\(page)" }
 
     /// The file to write for a page path.
-    static func file(for path: String) -> String { .concatenating(path, "index.html") }
+    static func file(for path: String) -> String { "\(path)index.html" }
 
     /// The folder of a page path ("systems/x/" -> "systems/x"). By bytes: dropping the last
     /// character of the text walked its grapheme clusters, 20,000 times a rebuild.
