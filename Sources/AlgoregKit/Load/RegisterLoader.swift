@@ -177,8 +177,8 @@ public enum RegisterLoader {
     /// `problems`, or a linked folder).
     private static func discoverEntryFile(_ relative: String, kind: EntryKind, folderPath: String, realRoot: String, displayPrefix: String,
                                           problems: inout [Diagnostic]) -> DiscoveredFile? {
-        let path = folderPath + "/" + relative
-        let displayPath = displayPrefix + "/" + relative
+        let path = "\(folderPath)/\(relative)"
+        let displayPath = "\(displayPrefix)/\(relative)"
         if kind == .symlink {
             // Not a directory (listFiles says so): without `isDirectory`, URL would ask the file system.
             let target = URL(fileURLWithPath: path, isDirectory: false).resolvingSymlinksInPath().path

@@ -18,13 +18,21 @@ enum XXH64 {
         // Written into the text's own storage: a rebuild writes 10,000 keys out.
         String(unsafeUninitializedCapacity: 16 * values.count) { output in
             for (half, value) in values.enumerated() {
-                for position in 0..<16 {
-                    let digit = UInt8(truncatingIfNeeded: (value >> (60 - 4 * UInt64(position))) & 0xF)
-                    output[half * 16 + position] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
-                }
+                for position in 0..<16 { output[half * 16 + position] = hexDigit(value, position) }
             }
             return 16 * values.count
         }
+    }
+
+    /// The 16 hex digits of `value`, appended to `bytes`.
+    static func appendHex(_ value: UInt64, to bytes: inout [UInt8]) {
+        for position in 0..<16 { bytes.append(hexDigit(value, position)) }
+    }
+
+    /// The hex digit at `position` (0 is the most significant) of `value`.
+    @inline(__always) private static func hexDigit(_ value: UInt64, _ position: Int) -> UInt8 {
+        let digit = UInt8(truncatingIfNeeded: (value >> (60 - 4 * UInt64(position))) & 0xF)
+        return digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
     }
 
     @inline(__always) private static func round(_ accumulator: UInt64, _ input: UInt64) -> UInt64 {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The register as the public may see it: private fields removed once, here, so no later
 /// stage (pages, JSON, CSV, feeds) can leak them.
 public struct PublicRegister: Sendable {
@@ -54,9 +56,15 @@ public struct PublicRegister: Sendable {
         reports = register.reports
         let privacy = PrivateFields(register.schema.fields)
         let registerRoot = Array((register.root + "/").utf8)
-        // By bytes: `hasPrefix` and `dropFirst` on the text compare and step by characters.
+        // By bytes, with memcmp: `hasPrefix` on the text compares characters, and `starts(with:)`
+        // on its UTF-8 view took 1,400 instructions a file.
         @Sendable func relative(_ file: String) -> String {
-            file.utf8.starts(with: registerRoot) ? String(Substring(file.utf8.dropFirst(registerRoot.count))) : file
+            var file = file
+            return file.withUTF8 { bytes -> String? in
+                guard bytes.count >= registerRoot.count, !registerRoot.isEmpty,
+                      registerRoot.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress!, $0.count) }) == 0 else { return nil }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[registerRoot.count...]), as: UTF8.self)
+            } ?? file
         }
         // Each entry on its own: projected on all cores. Drafts are left out there, not by a
         // filter first, which copied every entry (a dozen references each) into a new array.
@@ -89,13 +97,36 @@ public struct PublicRegister: Sendable {
 
     static func sourceKey(_ entry: Entry, history: [History.Change]) -> String? {
         guard let key = entry.sourceKey else { return nil }
-        var text = "\(entry.id)\u{1}\(key.hash):\(key.length)"
+        // Written as bytes into one buffer: appending each piece and number to a text cost
+        // 3,000 instructions an entry.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(96)
+        func add(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+        }
+        func add(_ key: ParseCache.Key) {
+            XXH64.appendHex(key.hash, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            XXH64.appendHex(key.length, to: &bytes)
+        }
+        add(entry.id)
+        bytes.append(1)
+        add(key)
         for language in entry.translations.keys.sorted() {
             guard let translation = entry.translations[language]?.sourceKey else { return nil }
-            text += "\u{1}\(language)=\(translation.hash):\(translation.length)"
+            bytes.append(1)
+            add(language)
+            bytes.append(UInt8(ascii: "="))
+            add(translation)
         }
-        for change in history { text += "\u{2}\(change.date)\u{1}\(change.message)" }
-        return text
+        for change in history {
+            bytes.append(2)
+            add(change.date)
+            bytes.append(1)
+            add(change.message)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The fields marked `x-private` at one level of the schema, and the fields whose values
