@@ -42,7 +42,13 @@ public enum DiagnosticPrinter {
         // rendered on all cores, in runs that each hold whole files.
         let runs = fileRuns(diagnostics, most: diagnostics.count >= 512 ? 16 : 1)
         let rendered = runs.count > 1 ? runs.parallelMap { text(diagnostics[$0], sourceText: sourceText) } : runs.map { text(diagnostics[$0], sourceText: sourceText) }
-        return rendered.joined() + summary(diagnostics, checkedFiles: checkedFiles) + "\n"
+        // One text made at its full size: joining and then adding the summary copied megabytes twice.
+        let ending = summary(diagnostics, checkedFiles: checkedFiles) + "\n"
+        var output = ""
+        output.reserveCapacity(rendered.reduce(ending.utf8.count) { $0 + $1.utf8.count })
+        for text in rendered { output += text }
+        output += ending
+        return output
     }
 
     /// At most `most` ranges of `diagnostics` (sorted by file) of about the same size, none

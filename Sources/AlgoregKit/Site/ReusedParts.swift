@@ -64,6 +64,9 @@ struct PartIndex: Sendable {
     /// everything before it.
     func encoded() -> [UInt8] {
         var bytes = Self.magic
+        // Room for it all at once: grown by doubling, the 3 MB of 10,000 systems' parts were
+        // copied a dozen times into fresh memory.
+        bytes.reserveCapacity(4096 + files.values.reduce(0) { $0 + 48 * $1.parts.count } + cards.values.reduce(0) { $0 + 32 * $1.count })
         withUnsafeBytes(of: UInt64(bitPattern: commitStarted).littleEndian) { bytes.append(contentsOf: $0) }
         CacheWriter.appendCount(files.count, to: &bytes)
         for path in files.keys.sorted() {
