@@ -121,9 +121,7 @@ public enum RegisterLoader {
             guard let directory = opendir(path) else { return }
             defer { closedir(directory) }
             while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-                }
+                let name = directoryEntryName(entry)
                 if name.hasPrefix(".") { continue }
                 let child = relative.isEmpty ? name : relative + "/" + name
                 switch Int32(entry.pointee.d_type) {
@@ -177,8 +175,8 @@ public enum RegisterLoader {
     /// `problems`, or a linked folder).
     private static func discoverEntryFile(_ relative: String, kind: EntryKind, folderPath: String, realRoot: String, displayPrefix: String,
                                           problems: inout [Diagnostic]) -> DiscoveredFile? {
-        let path = "\(folderPath)/\(relative)"
-        let displayPath = "\(displayPrefix)/\(relative)"
+        let path = String.path(folderPath, relative)
+        let displayPath = String.path(displayPrefix, relative)
         if kind == .symlink {
             // Not a directory (listFiles says so): without `isDirectory`, URL would ask the file system.
             let target = URL(fileURLWithPath: path, isDirectory: false).resolvingSymlinksInPath().path

@@ -151,3 +151,39 @@ enum TextOrder {
         }
     }
 }
+
+/// The name of a directory entry `readdir` gave: up to its NUL, found by `strlen` (a byte
+/// at a time through the 256-byte field took a tenth of listing 10,000 files).
+func directoryEntryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
+    withUnsafeBytes(of: &entry.pointee.d_name) { raw in
+        let bytes = raw.bindMemory(to: UInt8.self)
+        let length = strnlen(raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count)
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<length]), as: UTF8.self)
+    }
+}
+
+extension String {
+    /// `folder/name`, written into one new text sized at once: interpolating a long folder
+    /// path grew the text on the way, for each of 12,000 files.
+    static func path(_ folder: String, _ name: String) -> String {
+        let count = folder.utf8.count + 1 + name.utf8.count
+        return String(unsafeUninitializedCapacity: count) { output in
+            var written = 0
+            func copy(_ text: String) {
+                let copied = text.utf8.withContiguousStorageIfAvailable { bytes -> Int in
+                    if let base = bytes.baseAddress {
+                        UnsafeMutableRawPointer(output.baseAddress! + written).copyMemory(from: base, byteCount: bytes.count)
+                    }
+                    return bytes.count
+                }
+                if let copied { written += copied; return }
+                for byte in text.utf8 { output[written] = byte; written += 1 }
+            }
+            copy(folder)
+            output[written] = UInt8(ascii: "/")
+            written += 1
+            copy(name)
+            return written
+        }
+    }
+}

@@ -132,9 +132,9 @@ enum OpenData {
     /// Atom feed of systems, newest change first. `parts`: each system's part key, by
     /// position (`ByteSink.part`): an entry is made from the system's files and history alone.
     static func atom(_ register: PublicRegister, layout: SiteLayout, title: String, parts: [PartKey?], into sink: inout ByteSink) {
-        // Sorted by keys made once: comparing systems themselves copied two of them per comparison.
-        let keys = register.systems.map { ($0.lastUpdated ?? "", $0.id) }
-        let order = keys.indices.sorted { keys[$0] > keys[$1] }
+        // Newest first, then by id (descending): by one text per system made once (the date, a
+        // byte below every character, the id), in `TextOrder`, and read backwards.
+        let order = TextOrder.sorted(Array(register.systems.indices)) { "\(register.systems[$0].lastUpdated ?? "")\u{1}\(register.systems[$0].id)" }.reversed()
         let base = HTML.escape(layout.baseURL)
         sink.append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"")
         sink.appendEscaped(layout.defaultLanguage)
