@@ -391,8 +391,10 @@ public final class ParseCache: @unchecked Sendable {
         // A damaged record and everything after it are not used.
         for (frame, record) in zip(frames, read) {
             guard var (path, record) = record else { break }
-            record.ordinal = records[path]?.ordinal ?? records.count
-            records[path] = record
+            // One look-up for a path met the first time (all but a path appended again): a later
+            // record for a path keeps the earlier one's place.
+            record.ordinal = records.count
+            if let earlier = records.updateValue(record, forKey: path) { records[path]?.ordinal = earlier.ordinal }
             end = frame.start + frame.length
         }
         return (records, end)
