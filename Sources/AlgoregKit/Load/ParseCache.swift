@@ -389,8 +389,9 @@ public final class ParseCache: @unchecked Sendable {
         records.reserveCapacity(read.count)
         var end = headerSize
         // A damaged record and everything after it are not used.
-        for (frame, record) in zip(frames, read) {
-            guard var (path, record) = record else { break }
+        for (frame, indexed) in zip(frames, read) {
+            guard let (path, found) = indexed else { break }
+            var record = found
             // One look-up for a path met the first time (all but a path appended again): a later
             // record for a path keeps the earlier one's place.
             record.ordinal = records.count
