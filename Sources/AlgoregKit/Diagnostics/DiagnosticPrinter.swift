@@ -71,10 +71,7 @@ public enum DiagnosticPrinter {
         // piece, for 8,000 warnings when a register's entries lack a translation.
         var output: [UInt8] = []
         output.reserveCapacity(diagnostics.count * 256)
-        func add(_ text: String) {
-            var text = text
-            text.withUTF8 { output.append(contentsOf: $0) }
-        }
+        func add(_ text: String) { output.append(utf8: text) }
         var cache: [String: [Substring]] = [:]
         for diagnostic in diagnostics {
             add(diagnostic.file)

@@ -456,11 +456,8 @@ struct CacheWriter {
     }
 
     static func appendString(_ text: String, to bytes: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { utf8 in
-            appendCount(utf8.count, to: &bytes)
-            bytes.append(contentsOf: utf8)
-        }
+        appendCount(text.utf8.count, to: &bytes)
+        bytes.append(utf8: text)
     }
 
     /// Ends a whole-file encoding with an XXH64 of everything before it (`CacheReader.sealed`).

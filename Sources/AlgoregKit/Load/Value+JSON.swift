@@ -428,7 +428,7 @@ private struct JSONWriter {
         if number.rounded() == number, abs(number) < 9_007_199_254_740_992 {
             output.append(contentsOf: String(Int(number)).utf8)
         } else {
-            output.append(contentsOf: number.description.utf8)
+            output.append(utf8: number.description)
         }
     }
 

@@ -101,10 +101,7 @@ public struct PublicRegister: Sendable {
         // 3,000 instructions an entry.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(96)
-        func add(_ text: String) {
-            var text = text
-            text.withUTF8 { bytes.append(contentsOf: $0) }
-        }
+        func add(_ text: String) { bytes.append(utf8: text) }
         func add(_ key: ParseCache.Key) {
             XXH64.appendHex(key.hash, to: &bytes)
             bytes.append(UInt8(ascii: ":"))

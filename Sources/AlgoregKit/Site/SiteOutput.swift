@@ -567,13 +567,13 @@ struct SiteOutput {
         let systems = systemKeys.all
         keys.reserveCapacity(systems.count * 100)
         func line(_ prefix: String, _ name: String, _ key: PageKey) {
-            keys.append(contentsOf: prefix.utf8)
-            keys.append(contentsOf: name.utf8)
+            keys.append(utf8: prefix)
+            keys.append(utf8: name)
             keys.append(UInt8(ascii: " "))
-            keys.append(contentsOf: key.pages.utf8)
+            keys.append(utf8: key.pages)
             if let source = key.source {
                 keys.append(UInt8(ascii: " "))
-                keys.append(contentsOf: source.utf8)
+                keys.append(utf8: source)
             }
             keys.append(UInt8(ascii: "\n"))
         }

@@ -187,7 +187,7 @@ struct MustacheRenderer {
         if escaped {
             HTML.escape(text, into: &output)
         } else {
-            output.append(contentsOf: text.utf8)
+            output.append(utf8: text)
         }
     }
 }
