@@ -70,6 +70,27 @@ import Testing
         }
     }
 
+    /// `--registry Registry` in one run and `--registry ./Registry` (or an absolute path) in the
+    /// next: the same files, so the second run finds every record, and its diagnostics name the
+    /// files the way it was asked.
+    @Test func theSameRegisterNamedAnotherWayReusesEveryFile() throws {
+        try TestSupport.withTemporaryFolder { folder in
+            let registry = try register(in: folder)
+            _ = try validate(registry)
+            let otherName = registry.deletingLastPathComponent().path + "/./" + registry.lastPathComponent
+            let cache = try #require(ParseCache.forRegister(otherName) as ParseCache?)
+            let result = RegisterValidator.validate(otherName, options: ValidationOptions(today: "2026-06-01"), cache: cache)
+            #expect(cache.reusedDocuments == result.checkedFiles, "every file read comes from the cache")
+            // The entries' checks too; a translation's are made again, since their messages name
+            // the entry's file as it was asked for.
+            let entries = try FileManager.default.contentsOfDirectory(atPath: registry.appendingPathComponent("systems").path)
+                .filter { $0.split(separator: ".").count == 2 }.count
+            #expect(cache.reusedChecks == entries)
+            let warning = try #require(result.diagnostics.first { $0.code == .missingTranslation })
+            #expect(warning.file.hasPrefix(otherName + "/"), "named as asked: \(warning.file)")
+        }
+    }
+
     @Test func anEditedFileIsReadAgainAndOnlyIt() throws {
         try TestSupport.withTemporaryFolder { folder in
             let registry = try register(in: folder)

@@ -99,7 +99,7 @@ public final class ParseCache: @unchecked Sendable {
     /// The cache for the register at `registryPath`, or nil when this program cannot tell its own
     /// build apart from another (then a record could be stale without anyone knowing).
     public static func forRegister(_ registryPath: String) -> ParseCache? {
-        ParseCache(folder: folder(forRegister: registryPath))
+        ParseCache(folder: folder(forRegister: registryPath), displayRoot: registryPath)
     }
 
     static func folder(forRegister registryPath: String) -> URL {
@@ -115,9 +115,13 @@ public final class ParseCache: @unchecked Sendable {
         }
     }
 
-    init?(folder: URL) {
+    /// `displayRoot`: the register's folder as the files' display paths start with it (`--registry`
+    /// as given); a file is known in the tables by its path below it, so the same register named
+    /// another way (`Registry`, `./Registry`, an absolute path) finds its records.
+    init?(folder: URL, displayRoot: String? = nil) {
         guard let identity = Self.programIdentity() else { return nil }
         self.identity = identity
+        displayRootPrefix = displayRoot.map { Array(($0.hasSuffix("/") ? String($0.dropLast()) : $0).utf8) + [UInt8(ascii: "/")] } ?? []
         file = folder.appendingPathComponent(Self.fileName)
         let statusFile = folder.appendingPathComponent(FileStatuses.fileName).path
         let statuses = Background { MappedFile(statusFile).flatMap { FileStatuses.decode($0.bytes) } ?? FileStatuses() }
@@ -141,6 +145,14 @@ public final class ParseCache: @unchecked Sendable {
         marks.deallocate()
     }
 
+    /// The register's display root and a slash (`init(folder:displayRoot:)`); empty when not known.
+    private let displayRootPrefix: [UInt8]
+
+    /// A file's name in the tables: its display path below the register's display root.
+    private func tableKey(_ displayPath: String) -> String {
+        displayPath.removingPrefix(displayRootPrefix) ?? displayPath
+    }
+
     static func programIdentity() -> Key? {
         ProgramIdentity.text.map { Key($0, context: String(decoding: magic, as: UTF8.self)) }
     }
@@ -149,7 +161,7 @@ public final class ParseCache: @unchecked Sendable {
 
     /// The document (or the problems) reading `displayPath` gave when its bytes were the same.
     func document(path displayPath: String, filePath: String, key: Key, bytes: UnsafeRawBufferPointer) -> (Document?, [Diagnostic])? {
-        guard let record = previousRecords[displayPath], record.parseKey == key else { return nil }
+        guard let record = previousRecords[tableKey(displayPath)], record.parseKey == key else { return nil }
         return reuse(record, path: displayPath, filePath: filePath, key: key, source: bytes)
     }
 
@@ -157,7 +169,8 @@ public final class ParseCache: @unchecked Sendable {
     /// the one recorded with the key of the record there is for it (`FileStatuses`). Its body
     /// is read from the file when something reads it.
     func unchangedDocument(path displayPath: String, filePath: String, maxBytes: Int, status: () -> FileStatus?) -> (Document?, [Diagnostic])? {
-        guard let entry = previousStatuses.entries[displayPath], let record = previousRecords[displayPath], record.parseKey == entry.key,
+        let path = tableKey(displayPath)
+        guard let entry = previousStatuses.entries[path], let record = previousRecords[path], record.parseKey == entry.key,
               let status = status(), status == entry.status, status.size <= UInt64(maxBytes) else { return nil }
         let changes = sourceChanges
         return reuse(record, path: displayPath, filePath: filePath, key: entry.key, source: nil, keeping: entry) { offset in
@@ -192,18 +205,20 @@ public final class ParseCache: @unchecked Sendable {
     /// it had been left alone for a second by then.
     func note(path displayPath: String, status: FileStatus, key: Key, readAt: Int64) {
         guard status.isSettled(readAt: readAt, interval: settledAfter) else { return }
-        lock.withLock { statuses.entries[displayPath] = FileStatuses.Entry(status: status, key: key) }
+        let path = tableKey(displayPath)
+        lock.withLock { statuses.entries[path] = FileStatuses.Entry(status: status, key: key) }
     }
 
     func store(path displayPath: String, key: Key, document: Document?, diagnostics: [Diagnostic], bodyOffset: Int?) {
         var writer = CacheWriter(displayPath: displayPath)
         writer.document(document, diagnostics: diagnostics, bodyOffset: bodyOffset)
-        lock.withLock { records[displayPath] = Record(parseKey: key, parsed: .fresh(writer.bytes)) }
+        let path = tableKey(displayPath)
+        lock.withLock { records[path] = Record(parseKey: key, parsed: .fresh(writer.bytes)) }
     }
 
     /// The problems checking the file gave when its bytes and `checkKey` were the same.
     func checks(path displayPath: String, parseKey: Key, checkKey: Key) -> [Diagnostic]? {
-        guard let record = previousRecords[displayPath], record.parseKey == parseKey, record.checkKey == checkKey,
+        guard let record = previousRecords[tableKey(displayPath)], record.parseKey == parseKey, record.checkKey == checkKey,
               case .previous(let range)? = record.checks else { return nil }
         var reader = CacheReader(UnsafeRawBufferPointer(rebasing: previous[range]), displayPath: displayPath)
         guard let decoded = reader.diagnostics() else { return nil }
@@ -214,15 +229,16 @@ public final class ParseCache: @unchecked Sendable {
     func store(checks diagnostics: [Diagnostic], path displayPath: String, parseKey: Key, checkKey: Key) {
         var writer = CacheWriter(displayPath: displayPath)
         writer.diagnostics(diagnostics)
+        let path = tableKey(displayPath)
         lock.withLock {
             // A previous record reused as it is gets its new checks as a record of this run.
-            if records[displayPath] == nil, let reused = previousRecords[displayPath], marks[reused.ordinal].document != .none {
-                records[displayPath] = reused
+            if records[path] == nil, let reused = previousRecords[path], marks[reused.ordinal].document != .none {
+                records[path] = reused
             }
-            guard records[displayPath]?.parseKey == parseKey else { return }
-            records[displayPath]?.checkKey = checkKey
-            records[displayPath]?.checks = .fresh(writer.bytes)
-            records[displayPath]?.stored = nil
+            guard records[path]?.parseKey == parseKey else { return }
+            records[path]?.checkKey = checkKey
+            records[path]?.checks = .fresh(writer.bytes)
+            records[path]?.stored = nil
         }
     }
 
