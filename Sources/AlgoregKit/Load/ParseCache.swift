@@ -121,7 +121,7 @@ public final class ParseCache: @unchecked Sendable {
     init?(folder: URL, displayRoot: String? = nil) {
         guard let identity = Self.programIdentity() else { return nil }
         self.identity = identity
-        displayRootPrefix = displayRoot.map { Array(($0.hasSuffix("/") ? String($0.dropLast()) : $0).utf8) + [UInt8(ascii: "/")] } ?? []
+        displayRootPrefix = displayRoot.map { Array(RegisterLayout.displayRoot($0).utf8) + [UInt8(ascii: "/")] } ?? []
         file = folder.appendingPathComponent(Self.fileName)
         let statusFile = folder.appendingPathComponent(FileStatuses.fileName).path
         let statuses = Background { MappedFile(statusFile).flatMap { FileStatuses.decode($0.bytes) } ?? FileStatuses() }

@@ -65,6 +65,12 @@ public struct LoadedRegister: Sendable {
 
 /// The layout of a register folder.
 public enum RegisterLayout {
+    /// A folder as the paths shown to the user start with it: as given, without a trailing slash.
+    /// The reader names files under it, and the parse cache knows them by what follows it.
+    static func displayRoot(_ path: String) -> String {
+        path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+
     public static let settingsFile = "register.yaml"
     public static let schemaFile = "schema.yaml"
     public static let systemsFolder = "systems"
@@ -336,7 +342,7 @@ struct RegisterReader {
 
     init(path: String) {
         root = URL(fileURLWithPath: path).standardizedFileURL
-        displayRoot = path.hasSuffix("/") ? String(path.dropLast()) : path
+        displayRoot = RegisterLayout.displayRoot(path)
         register = LoadedRegister(root: root, displayRoot: displayRoot)
     }
 

@@ -25,7 +25,7 @@ public struct TemplateSet: Sendable {
     /// Loads and checks the templates; every problem is a diagnostic with file and line.
     public static func load(_ path: String, withReports: Bool = false) -> (TemplateSet?, [Diagnostic]) {
         let folder = URL(fileURLWithPath: path).standardizedFileURL
-        let display = path.hasSuffix("/") ? String(path.dropLast()) : path
+        let display = RegisterLayout.displayRoot(path)
         var problems: [Diagnostic] = []
         var library: [String: MustacheTemplate] = [:]
         var names: [String: (file: String, text: String)] = [:]
